@@ -1,0 +1,1 @@
+namespace Blink.Workbench; public static class Placeholder {}
