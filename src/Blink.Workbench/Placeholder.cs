@@ -1,1 +1,0 @@
-namespace Blink.Workbench; public static class Placeholder {}
