@@ -1,0 +1,63 @@
+using static TorchSharp.torch;
+
+namespace Blink.Workbench.Models.Decoding;
+
+/// <summary>
+/// The explicit per-layer state of the decoder's layer loop: the residual stream entering the next layer, its position
+/// ids and layout, and the per-layer KV cache. Interceptors observe it between layers and may replace the sequence
+/// (insert, drop or prune tokens) before the next layer runs; vanilla inference is simply no intervention.
+/// </summary>
+public sealed class DecoderState
+{
+    private readonly List<int> _tokensPerLayer = [];
+
+    internal DecoderState(Tensor hiddenStates, Tensor positionIds, SequenceLayout? layout, KvCache? cache, bool isPrefill, int numLayers)
+    {
+        HiddenStates = hiddenStates;
+        PositionIds = positionIds;
+        Layout = layout;
+        Cache = cache;
+        IsPrefill = isPrefill;
+        NumLayers = numLayers;
+    }
+
+    /// <summary>[B, T, D]: residual-stream hidden states before the next layer's input RMSNorm.</summary>
+    public Tensor HiddenStates { get; private set; }
+
+    /// <summary>[B, T] int64 RoPE positions of the tokens in <see cref="HiddenStates"/> (prefill only; decode positions come from the cache).</summary>
+    public Tensor PositionIds { get; private set; }
+
+    /// <summary>Where the image, inserted and text tokens are; null when the sequence has no image.</summary>
+    public SequenceLayout? Layout { get; private set; }
+
+    public KvCache? Cache { get; }
+
+    /// <summary>True while processing the prompt; false for decode steps, where interventions must not edit the sequence.</summary>
+    public bool IsPrefill { get; }
+
+    public int NumLayers { get; }
+
+    public int Length => (int)HiddenStates.shape[1];
+
+    /// <summary>How many tokens each layer processed so far in this forward (the cost of an intervention).</summary>
+    public IReadOnlyList<int> TokensPerLayer => _tokensPerLayer;
+
+    internal void RecordLayer(int tokens) => _tokensPerLayer.Add(tokens);
+
+    internal void SetHidden(Tensor hidden) => HiddenStates = hidden;
+
+    /// <summary>Replaces the whole sequence (an edit between layers). Lengths must agree.</summary>
+    public void Replace(Tensor hiddenStates, Tensor positionIds, SequenceLayout? layout)
+    {
+        if (!IsPrefill) throw new InvalidOperationException("The sequence can only be edited during the prefill.");
+        if (hiddenStates.dim() != 3 || positionIds.dim() != 2 || hiddenStates.shape[1] != positionIds.shape[1] || hiddenStates.shape[0] != positionIds.shape[0])
+            throw new ArgumentException($"Hidden states {Shape(hiddenStates)} and position ids {Shape(positionIds)} disagree.");
+        if (layout is not null && layout.TotalLength != hiddenStates.shape[1])
+            throw new ArgumentException($"Layout length {layout.TotalLength} does not match the sequence length {hiddenStates.shape[1]}.");
+        HiddenStates = hiddenStates;
+        PositionIds = positionIds;
+        Layout = layout;
+    }
+
+    private static string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
+}

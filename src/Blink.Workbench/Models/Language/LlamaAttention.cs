@@ -1,0 +1,119 @@
+using Blink.Workbench.Models.Decoding;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Blink.Workbench.Models.Language;
+
+public sealed record AttentionInput(Tensor HiddenStates, Tensor Cos, Tensor Sin, KvCache? Cache, AttentionRequest Request);
+
+public sealed record AttentionOutput(Tensor HiddenStates, AttentionObservation Observation);
+
+/// <summary>
+/// Causal self-attention with rotary positions and grouped-query heads. The output always comes from the fused
+/// scaled-dot-product kernel; attention probabilities are computed separately, and only for what an observer asked:
+/// a few query rows (cheap, O(T)) or the full matrices (the pilot study's expensive mode).
+/// </summary>
+public sealed class LlamaAttention : nn.Module<AttentionInput, AttentionOutput>
+{
+#pragma warning disable IDE1006
+    private readonly Linear q_proj;
+    private readonly Linear k_proj;
+    private readonly Linear v_proj;
+    private readonly Linear o_proj;
+#pragma warning restore IDE1006
+    private readonly int _layerIndex;
+    private readonly int _heads;
+    private readonly int _kvHeads;
+    private readonly int _headDim;
+
+    public LlamaAttention(LlamaTextConfig config, int layerIndex) : base(nameof(LlamaAttention))
+    {
+        _layerIndex = layerIndex;
+        _heads = config.NumAttentionHeads;
+        _kvHeads = config.KeyValueHeads;
+        _headDim = config.HeadDim;
+        q_proj = nn.Linear(config.HiddenSize, _heads * _headDim, hasBias: config.AttentionBias);
+        k_proj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: config.AttentionBias);
+        v_proj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: config.AttentionBias);
+        o_proj = nn.Linear(_heads * _headDim, config.HiddenSize, hasBias: config.AttentionBias);
+        RegisterComponents();
+    }
+
+    public override AttentionOutput forward(AttentionInput input)
+    {
+        using var scope = NewDisposeScope();
+        var x = input.HiddenStates;
+        long b = x.shape[0], tq = x.shape[1];
+        var q = q_proj.forward(x).view(b, tq, _heads, _headDim).transpose(1, 2);
+        var k = k_proj.forward(x).view(b, tq, _kvHeads, _headDim).transpose(1, 2);
+        var v = v_proj.forward(x).view(b, tq, _kvHeads, _headDim).transpose(1, 2);
+        q = LlamaRotaryEmbedding.Apply(q, input.Cos, input.Sin);
+        k = LlamaRotaryEmbedding.Apply(k, input.Cos, input.Sin);
+        if (input.Cache is not null) (k, v) = input.Cache.Append(_layerIndex, k, v);
+        var tk = k.shape[2];
+        if (_kvHeads != _heads)
+        {
+            var rep = _heads / _kvHeads;
+            k = k.repeat_interleave(rep, dim: 1);
+            v = v.repeat_interleave(rep, dim: 1);
+        }
+
+        // Queries sit at the end of the key sequence (cached tokens come first): query i may see keys ≤ i + offset.
+        var offset = tk - tq;
+        Tensor o;
+        if (tq == 1) o = nn.functional.scaled_dot_product_attention(q, k, v);
+        else if (offset == 0) o = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
+        else o = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: CausalMask(Enumerable.Range(0, (int)tq).ToArray(), offset, tk, x.device));
+
+        var observation = Observe(input.Request, q, k, offset, tk);
+        o = o.transpose(1, 2).reshape(b, tq, _heads * _headDim);
+        var output = o_proj.forward(o);
+        return new AttentionOutput(output.MoveToOuterDisposeScope(), MoveOut(observation));
+    }
+
+    private AttentionObservation Observe(AttentionRequest request, Tensor q, Tensor k, long offset, long tk)
+    {
+        if (request.IsNone) return AttentionObservation.Empty;
+        var scale = 1.0 / Math.Sqrt(_headDim);
+        int[]? rows = null;
+        Tensor? rowScores = null, rowProbs = null, full = null;
+        var tq = (int)q.shape[2];
+        if (request.QueryRows is { Length: > 0 } requested)
+        {
+            rows = requested.Select(r => r < 0 ? r + tq : r).ToArray();
+            foreach (var r in rows)
+                if (r < 0 || r >= tq) throw new ArgumentOutOfRangeException(nameof(request), $"Query row {r} is outside the {tq} tokens layer {_layerIndex} processes.");
+            var index = torch.tensor(rows.Select(r => (long)r).ToArray(), device: q.device);
+            var qRows = q.index_select(2, index).to(ScalarType.Float32);
+            rowScores = torch.matmul(qRows, k.to(ScalarType.Float32).transpose(-2, -1)) * scale;
+            rowScores = rowScores.masked_fill(CausalMask(rows, offset, tk, q.device).logical_not(), double.NegativeInfinity);
+            rowProbs = rowScores.softmax(-1);
+        }
+        if (request.Full)
+        {
+            var scores = torch.matmul(q.to(ScalarType.Float32), k.to(ScalarType.Float32).transpose(-2, -1)) * scale;
+            scores = scores.masked_fill(CausalMask(Enumerable.Range(0, tq).ToArray(), offset, tk, q.device).logical_not(), double.NegativeInfinity);
+            full = scores.softmax(-1);
+        }
+        return new AttentionObservation(rows, rowScores, rowProbs, full);
+    }
+
+    /// <summary>[rows, keys] boolean mask: true where query row r (at absolute index r + offset) may attend.</summary>
+    private static Tensor CausalMask(int[] rows, long offset, long tk, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var keyIdx = torch.arange(tk, dtype: ScalarType.Int64, device: device).unsqueeze(0);
+        var rowIdx = torch.tensor(rows.Select(r => r + offset).ToArray(), device: device).unsqueeze(1);
+        return keyIdx.le(rowIdx).MoveToOuterDisposeScope();
+    }
+
+    private static AttentionObservation MoveOut(AttentionObservation o)
+    {
+        if (ReferenceEquals(o, AttentionObservation.Empty)) return o;
+        o.RowScores?.MoveToOuterDisposeScope();
+        o.RowProbabilities?.MoveToOuterDisposeScope();
+        o.Full?.MoveToOuterDisposeScope();
+        return o;
+    }
+}

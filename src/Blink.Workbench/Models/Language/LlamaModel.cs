@@ -1,0 +1,89 @@
+using Blink.Workbench.Models.Decoding;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Blink.Workbench.Models.Language;
+
+/// <summary>Input of the decoder stack: embeddings plus everything the layer loop needs.</summary>
+public sealed record DecoderInput(
+    Tensor InputsEmbeds,
+    Tensor? PositionIds = null,
+    SequenceLayout? Layout = null,
+    KvCache? Cache = null,
+    IDecoderInterceptor? Interceptor = null);
+
+/// <summary>Final hidden states (after the last norm) and the per-layer token counts of this forward.</summary>
+public sealed record DecoderOutput(Tensor LastHiddenState, SequenceLayout? Layout, IReadOnlyList<int> TokensPerLayer);
+
+/// <summary>
+/// The LLaMA decoder stack with an explicit layer loop. Between layers an <see cref="IDecoderInterceptor"/> sees the
+/// <see cref="DecoderState"/> and may edit it; attention it asked for comes from the layer itself.
+/// </summary>
+public sealed class LlamaModel : nn.Module<DecoderInput, DecoderOutput>
+{
+#pragma warning disable IDE1006
+    private readonly Embedding embed_tokens;
+    private readonly ModuleList<LlamaDecoderLayer> layers;
+    private readonly LlamaRMSNorm norm;
+    private readonly LlamaRotaryEmbedding rotary_emb;
+#pragma warning restore IDE1006
+
+    public LlamaModel(LlamaTextConfig config) : base(nameof(LlamaModel))
+    {
+        embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize, padding_idx: null);
+        layers = new ModuleList<LlamaDecoderLayer>();
+        for (var i = 0; i < config.NumHiddenLayers; i++) layers.Add(new LlamaDecoderLayer(config, i));
+        norm = new LlamaRMSNorm(config.HiddenSize, config.RmsNormEps);
+        rotary_emb = new LlamaRotaryEmbedding(config.HeadDim, config.RopeTheta);
+        RegisterComponents();
+    }
+
+    public int LayerCount => layers.Count;
+
+    public Tensor EmbedTokens(Tensor inputIds) => embed_tokens.forward(inputIds);
+
+    public override DecoderOutput forward(DecoderInput input)
+    {
+        using var scope = NewDisposeScope();
+        var x = input.InputsEmbeds;
+        long b = x.shape[0], t = x.shape[1];
+        var cache = input.Cache;
+        var isPrefill = cache is null || cache.IsEmpty;
+        var positions = input.PositionIds ?? torch.arange(t, dtype: ScalarType.Int64, device: x.device).unsqueeze(0).expand(b, t);
+        var state = new DecoderState(x, positions, input.Layout, cache, isPrefill, layers.Count);
+        var interceptor = input.Interceptor;
+        interceptor?.BeginForward(state);
+
+        Tensor? cos = null, sin = null, cosFor = null;
+        for (var l = 0; l < layers.Count; l++)
+        {
+            var request = interceptor?.BeforeLayer(l, state) ?? AttentionRequest.None;
+
+            // In decode steps each layer continues from its own cached length and position.
+            var layerPositions = isPrefill || cache?.NextPosition(l) is null
+                ? state.PositionIds
+                : cache.NextPosition(l)!.unsqueeze(1) + torch.arange(state.Length, dtype: ScalarType.Int64, device: x.device).unsqueeze(0);
+            if (!ReferenceEquals(layerPositions, cosFor))
+            {
+                (cos, sin) = rotary_emb.forward(layerPositions);
+                cosFor = layerPositions;
+            }
+
+            state.RecordLayer(state.Length);
+            var output = layers[l].forward(new DecoderLayerInput(state.HiddenStates, cos!, sin!, cache, request));
+            var previous = state.HiddenStates;
+            state.SetHidden(output.HiddenStates);
+            if (!ReferenceEquals(previous, x)) previous.Dispose();
+            cache?.SetNextPosition(l, layerPositions[.., -1] + 1);
+
+            interceptor?.AfterLayer(l, state, output.Observation);
+            output.Observation.RowScores?.Dispose();
+            output.Observation.RowProbabilities?.Dispose();
+            output.Observation.Full?.Dispose();
+        }
+        interceptor?.EndForward(state);
+        var last = norm.forward(state.HiddenStates);
+        return new DecoderOutput(last.MoveToOuterDisposeScope(), state.Layout, state.TokensPerLayer.ToArray());
+    }
+}

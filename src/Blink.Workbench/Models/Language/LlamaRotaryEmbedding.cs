@@ -1,0 +1,47 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Blink.Workbench.Models.Language;
+
+/// <summary>
+/// Rotary position embedding in Hugging Face's rotate-half convention: frequencies θ^(−2i/d) for i &lt; d/2, repeated
+/// for both halves of the head. Positions are explicit per token, so inserted or pruned tokens can carry any position.
+/// </summary>
+public sealed class LlamaRotaryEmbedding : nn.Module<Tensor, (Tensor Cos, Tensor Sin)>
+{
+#pragma warning disable IDE1006
+    private readonly Tensor inv_freq; // non-persistent buffer: moves with .to(device), never in checkpoints
+#pragma warning restore IDE1006
+
+    public LlamaRotaryEmbedding(int headDim, double theta) : base(nameof(LlamaRotaryEmbedding))
+    {
+        var exponents = torch.arange(0, headDim, 2, dtype: ScalarType.Float64) / headDim;
+        inv_freq = (1.0 / torch.pow(theta, exponents)).to(ScalarType.Float32);
+        register_buffer(nameof(inv_freq), inv_freq, persistent: false);
+    }
+
+    /// <param name="positionIds">[B, T] int64 positions.</param>
+    /// <returns>cos and sin, [B, T, headDim], float32.</returns>
+    public override (Tensor Cos, Tensor Sin) forward(Tensor positionIds)
+    {
+        using var scope = NewDisposeScope();
+        var freqs = positionIds.to(ScalarType.Float32).unsqueeze(-1) * inv_freq.to(positionIds.device);
+        var emb = torch.cat([freqs, freqs], dim: -1);
+        var cos = emb.cos().MoveToOuterDisposeScope();
+        var sin = emb.sin().MoveToOuterDisposeScope();
+        return (cos, sin);
+    }
+
+    /// <summary>q·cos + rotate_half(q)·sin with rotate_half(x) = [−x₂, x₁]; <paramref name="cos"/> is [B, T, d].</summary>
+    public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
+    {
+        using var scope = NewDisposeScope();
+        var c = cos.unsqueeze(1).to(x.dtype);
+        var s = sin.unsqueeze(1).to(x.dtype);
+        var half = x.shape[^1] / 2;
+        var x1 = x[.., .., .., ..(int)half];
+        var x2 = x[.., .., .., (int)half..];
+        var rotated = torch.cat([-x2, x1], dim: -1);
+        return (x * c + rotated * s).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,135 @@
+using Blink.Workbench.Models.Decoding;
+using Blink.Workbench.Models.Language;
+using Blink.Workbench.Models.Vision;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Blink.Workbench.Models;
+
+public enum LogitsMode
+{
+    /// <summary>Logits of the last position only (inference).</summary>
+    Last,
+    /// <summary>Logits of every position (training, likelihood scoring).</summary>
+    All,
+}
+
+/// <param name="InputIds">[B, T] int64, with one image-token id per visual token (the prompt builder expands them).</param>
+/// <param name="PixelValues">[B, 3, S, S] preprocessed images, or null for text-only / decode steps.</param>
+/// <param name="Cache">Per-layer KV cache to fill (prefill) or continue (decode); null runs without a cache.</param>
+/// <param name="Interceptor">Observes and edits the decoder between layers; null is vanilla inference.</param>
+/// <param name="Logits">Which positions get logits.</param>
+/// <param name="ImageFeatures">[B, N, D] projected visual tokens computed earlier (skips the vision tower).</param>
+public sealed record LlavaInput(
+    Tensor InputIds,
+    Tensor? PixelValues = null,
+    KvCache? Cache = null,
+    IDecoderInterceptor? Interceptor = null,
+    LogitsMode Logits = LogitsMode.Last,
+    Tensor? ImageFeatures = null);
+
+/// <param name="Logits">[B, 1 or T, V] float32.</param>
+/// <param name="Layout">The sequence layout after the last layer (after any interventions).</param>
+/// <param name="TokensPerLayer">How many tokens each decoder layer processed.</param>
+public sealed record LlavaOutput(Tensor Logits, SequenceLayout? Layout, IReadOnlyList<int> TokensPerLayer);
+
+/// <summary>
+/// A LLaVA-style multimodal model: CLIP-style vision tower → projector → LLaMA decoder. Field names match the
+/// llava-hf checkpoint keys (<c>vision_tower.vision_model.*</c>, <c>multi_modal_projector.*</c>,
+/// <c>language_model.model.*</c>, <c>language_model.lm_head</c>), so one code path serves a tiny model and LLaVA-1.5-7B.
+/// </summary>
+public sealed class LlavaForConditionalGeneration : nn.Module<LlavaInput, LlavaOutput>
+{
+#pragma warning disable IDE1006
+    private readonly CLIPVisionModel vision_tower;
+    private readonly LlavaMultiModalProjector multi_modal_projector;
+    private readonly LlamaForCausalLM language_model;
+#pragma warning restore IDE1006
+
+    public LlavaForConditionalGeneration(LlavaConfig config) : base(nameof(LlavaForConditionalGeneration))
+    {
+        config.Validate();
+        Config = config;
+        vision_tower = new CLIPVisionModel(config.VisionConfig);
+        multi_modal_projector = new LlavaMultiModalProjector(config);
+        language_model = new LlamaForCausalLM(config.TextConfig);
+        RegisterComponents();
+    }
+
+    public LlavaConfig Config { get; }
+
+    public LlamaForCausalLM LanguageModel => language_model;
+
+    public int DecoderLayerCount => Config.TextConfig.NumHiddenLayers;
+
+    /// <summary>The device the weights live on.</summary>
+    public Device Device => language_model.parameters().First().device;
+
+    public ScalarType DType => language_model.parameters().First().dtype;
+
+    /// <summary>Visual tokens for the language model: the configured vision layer, CLS dropped, projected. [B, N, D].</summary>
+    public Tensor GetImageFeatures(Tensor pixelValues)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = vision_tower.HiddenState(pixelValues.to(Device), Config.VisionHiddenStateIndex);
+        if (Config.VisionFeatureSelectStrategy == "default") hidden = hidden[.., 1..];
+        return multi_modal_projector.forward(hidden.to(DType)).MoveToOuterDisposeScope();
+    }
+
+    public override LlavaOutput forward(LlavaInput input)
+    {
+        using var scope = NewDisposeScope();
+        var ids = input.InputIds.to(Device);
+        if (ids.dim() != 2) throw new ArgumentException($"input ids must be [batch, tokens], got {ids.dim()} dimensions.");
+        var embeds = language_model.Model.EmbedTokens(ids);
+        SequenceLayout? layout = null;
+        var features = input.ImageFeatures ?? (input.PixelValues is null ? null : GetImageFeatures(input.PixelValues));
+        if (features is not null)
+        {
+            layout = ImageLayout(input.InputIds, features);
+            var mask = ids.eq(Config.ImageTokenIndex).unsqueeze(-1).expand_as(embeds);
+            embeds = embeds.masked_scatter(mask, features.to(embeds.dtype).to(embeds.device));
+        }
+        var decoded = language_model.forward(new DecoderInput(embeds, null, layout, input.Cache, input.Interceptor));
+        var hidden = input.Logits == LogitsMode.Last ? decoded.LastHiddenState.narrow(1, decoded.LastHiddenState.shape[1] - 1, 1) : decoded.LastHiddenState;
+        var logits = language_model.LmHead(hidden).to(ScalarType.Float32);
+        return new LlavaOutput(logits.MoveToOuterDisposeScope(), decoded.Layout, decoded.TokensPerLayer);
+    }
+
+    /// <summary>
+    /// Finds the image span from the ids (once per forward, on the host, outside the layer loop) and checks it holds
+    /// exactly one visual token per feature, in one contiguous run at the same place in every batch row.
+    /// </summary>
+    private SequenceLayout ImageLayout(Tensor inputIds, Tensor features)
+    {
+        var ids = inputIds.cpu();
+        long b = ids.shape[0], t = ids.shape[1];
+        var n = features.shape[1];
+        if (features.shape[0] != b)
+            throw new ArgumentException($"{features.shape[0]} images were given for a batch of {b} prompts.");
+        var flat = ids.data<long>().ToArray();
+        var start = -1;
+        for (var row = 0; row < b; row++)
+        {
+            var count = 0;
+            var first = -1;
+            for (var i = 0; i < t; i++)
+            {
+                if (flat[row * t + i] != Config.ImageTokenIndex) continue;
+                if (first < 0) first = i;
+                count++;
+            }
+            if (count != n)
+                throw new ArgumentException($"Prompt {row} has {count} image tokens but the image gives {n} features; expand <image> to {n} tokens (PromptBuilder does).");
+            for (var i = first; i < first + n; i++)
+                if (flat[row * t + i] != Config.ImageTokenIndex)
+                    throw new ArgumentException($"Prompt {row}: image tokens must form one contiguous run.");
+            if (start >= 0 && start != first)
+                throw new ArgumentException("All prompts of a batch must place the image at the same position.");
+            start = first;
+        }
+        var grid = Config.VisionConfig.GridSize;
+        var isGrid = Config.VisionFeatureSelectStrategy == "default";
+        return new SequenceLayout(start, (int)n, isGrid ? grid : 0, isGrid ? grid : 0, 0, (int)t, isGrid);
+    }
+}

@@ -1,0 +1,33 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Blink.Workbench.Models.Vision;
+
+/// <summary>Pre-LN transformer block: x + attn(LN1(x)), then + mlp(LN2(·)).</summary>
+public sealed class CLIPEncoderLayer : nn.Module<Tensor, Tensor>
+{
+#pragma warning disable IDE1006
+    private readonly CLIPAttention self_attn;
+    private readonly LayerNorm layer_norm1;
+    private readonly CLIPMLP mlp;
+    private readonly LayerNorm layer_norm2;
+#pragma warning restore IDE1006
+
+    public CLIPEncoderLayer(ClipVisionConfig config) : base(nameof(CLIPEncoderLayer))
+    {
+        self_attn = new CLIPAttention(config);
+        layer_norm1 = nn.LayerNorm(config.HiddenSize, eps: config.LayerNormEps);
+        mlp = new CLIPMLP(config);
+        layer_norm2 = nn.LayerNorm(config.HiddenSize, eps: config.LayerNormEps);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var h = x + self_attn.forward(layer_norm1.forward(x));
+        h = h + mlp.forward(layer_norm2.forward(h));
+        return h.MoveToOuterDisposeScope();
+    }
+}
