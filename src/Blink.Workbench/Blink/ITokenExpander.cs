@@ -1,0 +1,31 @@
+using static TorchSharp.torch;
+
+namespace Blink.Workbench.Blink;
+
+/// <summary>Turns a p×p patch of residual-stream hidden states into an s·p × s·p patch for one layer.</summary>
+public interface ITokenExpander
+{
+    string Name { get; }
+    int Scale { get; }
+
+    /// <param name="layer">The decoder layer whose output the patch comes from.</param>
+    /// <param name="patch">[B, D, p, p].</param>
+    Tensor Expand(int layer, Tensor patch);
+}
+
+/// <summary>Blink-interp: training-free bilinear interpolation.</summary>
+public sealed class InterpolationExpander(int scale = 2) : ITokenExpander
+{
+    public string Name => "interp";
+    public int Scale { get; } = scale;
+    public Tensor Expand(int layer, Tensor patch) => TokenSR.Interpolate(patch, Scale);
+}
+
+/// <summary>Blink: the trained TokenSR module of each layer.</summary>
+public sealed class TokenSRExpander(TokenSRBank bank) : ITokenExpander
+{
+    public string Name => "tokensr";
+    public int Scale => Bank.Scale;
+    public TokenSRBank Bank { get; } = bank;
+    public Tensor Expand(int layer, Tensor patch) => Bank.forward((layer, patch.to(Bank.parameters().First().dtype))).to(patch.dtype);
+}
