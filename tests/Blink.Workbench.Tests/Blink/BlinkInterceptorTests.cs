@@ -191,7 +191,7 @@ public class BlinkInterceptorTests
         var a = model.forward(new LlavaInput(TinyModels.PromptIds(), TinyModels.Pixels(), Interceptor: new BlinkInterceptor(options, new TokenSRExpander(bank)), Logits: LogitsMode.All)).Logits;
         var b = model.forward(new LlavaInput(TinyModels.PromptIds(), TinyModels.Pixels(), Interceptor: new BlinkInterceptor(options, new InterpolationExpander()), Logits: LogitsMode.All)).Logits;
         Assert.True(torch.allclose(a, b, rtol: 0, atol: 1e-6));
-        Assert.Equal(["layers.0.conv1.bias", "layers.0.conv1.weight"], bank.state_dict().Keys.Order(StringComparer.Ordinal).Take(2));
+        Assert.Equal(["layer_0.conv1.bias", "layer_0.conv1.weight"], bank.state_dict().Keys.Order(StringComparer.Ordinal).Take(2));
     }
 
     [Fact]

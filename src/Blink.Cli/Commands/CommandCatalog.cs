@@ -1,0 +1,11 @@
+using System.CommandLine;
+
+namespace Blink.Cli.Commands;
+
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return BenchCommand.Create();
+    }
+}
