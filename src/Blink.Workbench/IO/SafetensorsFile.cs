@@ -14,12 +14,15 @@ public sealed class SafetensorsFile : IDisposable
     /// <summary>Reads at most this many bytes per read call so tensors beyond 2 GiB still go through spans.</summary>
     private const int ChunkBytes = 1 << 30;
 
+    // The stream owns the handle; reads go through RandomAccess on its handle (positionless, so thread-agnostic).
+    private readonly FileStream _stream;
     private readonly SafeFileHandle _handle;
 
-    private SafetensorsFile(string path, SafeFileHandle handle, SafetensorsHeader header)
+    private SafetensorsFile(string path, FileStream stream, SafetensorsHeader header)
     {
         FilePath = path;
-        _handle = handle;
+        _stream = stream;
+        _handle = stream.SafeFileHandle;
         Header = header;
     }
 
@@ -47,17 +50,15 @@ public sealed class SafetensorsFile : IDisposable
         {
             throw new FileNotFoundException($"Checkpoint file not found: {fullPath}", fullPath);
         }
-        var handle = File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
+        var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.RandomAccess);
         try
         {
-            var length = RandomAccess.GetLength(handle);
-            using var stream = new FileStream(handle, FileAccess.Read, bufferSize: 0);
-            var header = SafetensorsHeader.Read(stream, length, fullPath);
-            return new SafetensorsFile(fullPath, handle, header);
+            var header = SafetensorsHeader.Read(stream, stream.Length, fullPath);
+            return new SafetensorsFile(fullPath, stream, header);
         }
         catch
         {
-            handle.Dispose();
+            stream.Dispose();
             throw;
         }
     }
@@ -127,5 +128,5 @@ public sealed class SafetensorsFile : IDisposable
         }
     }
 
-    public void Dispose() => _handle.Dispose();
+    public void Dispose() => _stream.Dispose();
 }
