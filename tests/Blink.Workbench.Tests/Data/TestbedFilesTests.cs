@@ -73,3 +73,21 @@ public class TestbedFilesTests
         Assert.Contains($"{path}:1", Assert.Throws<InvalidDataException>(() => TestbedQuestionFile.Read(path)).Message);
     }
 }
+
+public class TestbedDatasetTests
+{
+    [Fact]
+    public void Dataset_has_three_splits_a_tokenizer_and_the_options()
+    {
+        var dir = ImageFixtures.TempDir();
+        var generator = new TestbedGenerator(new TestbedOptions { Seed = 3 });
+        var summaries = TestbedWriter.WriteDataset(generator, dir, 3, 2, 1);
+        Assert.Equal([3, 2, 1], summaries.Select(s => s.Count));
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(dir, "train", "questions.jsonl")).Length);
+        Assert.True(File.Exists(Path.Combine(dir, "test", "images", "test_000000.png")));
+        Assert.Equal(Blink.Workbench.Text.WordTokenizer.ForTestbed().Tokens, Blink.Workbench.Text.WordTokenizer.Load(Path.Combine(dir, "vocab.json")).Tokens);
+        var options = System.Text.Json.JsonSerializer.Deserialize<TestbedOptions>(File.ReadAllText(Path.Combine(dir, "options.json")))!;
+        Assert.Equal(3, options.Seed);
+        Assert.Equal(generator.Options.Categories, options.Categories);
+    }
+}

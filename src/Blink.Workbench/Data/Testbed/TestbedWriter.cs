@@ -16,6 +16,29 @@ public static class TestbedWriter
     public const string ScenesFile = "scenes.jsonl";
     public const string ImagesFolder = "images";
 
+    public const string TokenizerFile = "vocab.json";
+    public const string OptionsFile = "options.json";
+
+    /// <summary>
+    /// Writes a whole dataset: <c>&lt;folder&gt;/{train,val,test}/</c> (see <see cref="WriteSplit"/>), the word
+    /// tokenizer (<c>vocab.json</c>) and the generator options (<c>options.json</c>, so the folder says how it was made).
+    /// </summary>
+    public static IReadOnlyList<TestbedWriteSummary> WriteDataset(TestbedGenerator generator, string folder, int trainCount, int valCount, int testCount)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        Directory.CreateDirectory(folder);
+        Text.WordTokenizer.ForTestbed().Save(Path.Combine(folder, TokenizerFile));
+        File.WriteAllText(Path.Combine(folder, OptionsFile),
+            JsonSerializer.Serialize(generator.Options, new JsonSerializerOptions { WriteIndented = true }) + "\n", new UTF8Encoding(false));
+        return
+        [
+            WriteSplit(generator, TestbedSplit.Train, trainCount, Path.Combine(folder, TestbedSplit.Train.Name())),
+            WriteSplit(generator, TestbedSplit.Val, valCount, Path.Combine(folder, TestbedSplit.Val.Name())),
+            WriteSplit(generator, TestbedSplit.Test, testCount, Path.Combine(folder, TestbedSplit.Test.Name())),
+        ];
+    }
+
     /// <summary>Generates samples <c>[start, start + count)</c> of <paramref name="split"/> into <paramref name="folder"/>.</summary>
     public static TestbedWriteSummary WriteSplit(TestbedGenerator generator, TestbedSplit split, int count, string folder, int start = 0)
     {
