@@ -198,3 +198,22 @@ public class TestbedGoldenTests(ITestOutputHelper output)
         Assert.Equal("CB3829B04468AB3481287532AE11CF1960E317DA0ECE130E40EFE3CD143D26B9", hash);
     }
 }
+
+public class TestbedParallelTests
+{
+    [Fact]
+    public void Parallel_generation_matches_sequential()
+    {
+        // A data loader will generate on several threads; the generator must hold no shared mutable state.
+        var generator = new TestbedGenerator();
+        var sequential = Enumerable.Range(0, 12).Select(i => { using var s = generator.Generate(TestbedSplit.Train, i); return s.EncodePng(); }).ToArray();
+        var parallel = new byte[12][];
+        Parallel.For(0, 12, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            using var s = generator.Generate(TestbedSplit.Train, i);
+            parallel[i] = s.EncodePng();
+        });
+        for (var i = 0; i < 12; i++)
+            Assert.Equal(sequential[i], parallel[i]);
+    }
+}
