@@ -1,0 +1,375 @@
+using Blink.Workbench.Imaging;
+using SkiaSharp;
+using static Blink.Workbench.Data.Testbed.TestbedVocabulary;
+
+namespace Blink.Workbench.Data.Testbed;
+
+/// <summary>
+/// Deterministic generator of the synthetic fine-grained visual-QA testbed. Sample <c>(split, index)</c> is a pure
+/// function of <see cref="TestbedOptions.Seed"/>, the split and the index, so samples can be made on demand in any
+/// order (the training loop generates in memory) and written files can always be regenerated bit for bit.
+/// Categories rotate by index; yes/no answers of existence/position and the count/digit answers rotate by round,
+/// so every split is exactly balanced.
+/// </summary>
+public sealed class TestbedGenerator
+{
+    private const int MaxPlanAttempts = 50;
+
+    public TestbedGenerator(TestbedOptions? options = null)
+    {
+        Options = options ?? new TestbedOptions();
+        Options.Validate();
+    }
+
+    public TestbedOptions Options { get; }
+
+    /// <summary>Stem shared by the question id and the image file of a sample, e.g. <c>train_000042</c>.</summary>
+    public static string SampleName(TestbedSplit split, int index) => $"{split.Name()}_{index:D6}";
+
+    /// <summary>The seed from which sample <paramref name="index"/> of <paramref name="split"/> is drawn.</summary>
+    public ulong SampleSeed(TestbedSplit split, int index) =>
+        TestbedRandom.MixSeed((uint)Options.Seed, 0x5EED_0000UL + (ulong)split, (ulong)index);
+
+    /// <summary>The category that sample <paramref name="index"/> asks about.</summary>
+    public string CategoryOf(int index) => Options.Categories[index % Options.Categories.Count];
+
+    public IEnumerable<TestbedSample> Generate(TestbedSplit split, int start, int count)
+    {
+        if (start < 0) throw new ArgumentOutOfRangeException(nameof(start), start, "must not be negative.");
+        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "must not be negative.");
+        for (var i = 0; i < count; i++)
+            yield return Generate(split, start + i);
+    }
+
+    public TestbedSample Generate(TestbedSplit split, int index)
+    {
+        if (index < 0)
+            throw new ArgumentOutOfRangeException(nameof(index), index, "Sample index must not be negative.");
+        var rng = new TestbedRandom(SampleSeed(split, index));
+        var category = CategoryOf(index);
+        var round = index / Options.Categories.Count;
+        var name = SampleName(split, index);
+
+        ScenePlan? plan = null;
+        for (var attempt = 0; attempt < MaxPlanAttempts && plan is null; attempt++)
+            plan = TryPlan(category, round, rng);
+        if (plan is null)
+            throw new InvalidOperationException(
+                $"Could not lay out sample {name} ({category}) in {MaxPlanAttempts} attempts; the options leave too little room " +
+                "(lower FillerObjectsMax, CountMax or the object sizes).");
+
+        var image = Render(plan, rng);
+        var evidence = plan.Evidence.Inflate(Math.Round(0.25 * Options.TokenPixels)).ClampTo(Options.ImageSize, Options.ImageSize);
+        var question = new TestbedQuestion(name, name + ".png", WithSuffix(plan.Question), category, plan.Answer,
+            TestbedVocabulary.Choices(category, Options.CountMax), evidence.ToIntArray());
+        var objects = plan.Large.Concat(plan.Small).ToArray();
+        var scene = new TestbedScene(name, name + ".png", split.Name(), index, Options.ImageSize, Options.ImageSize, objects, plan.Region);
+        return new TestbedSample(question, scene, image);
+    }
+
+    // ---- planning: decide objects, question, answer and evidence (no drawing) ----
+
+    private sealed class ScenePlan
+    {
+        public List<SceneObject> Small { get; } = [];
+        public List<SceneObject> Large { get; } = [];
+        public SceneRegion? Region { get; set; }
+        public string Question { get; set; } = "";
+        public string Answer { get; set; } = "";
+        public PixelBox Evidence { get; set; }
+    }
+
+    private ScenePlan? TryPlan(string category, int round, TestbedRandom rng)
+    {
+        var layout = new SceneLayout(Options.ImageSize, Options.GapPixels, Math.Max(2, Options.GapPixels / 2));
+        var plan = new ScenePlan();
+        Func<string, string, bool> fillerAllowed;
+        Func<PixelBox, bool>? fillerWhere = null;
+        switch (category)
+        {
+            case Existence:
+            {
+                var color = rng.Pick(ColorNames);
+                var shape = rng.Pick(Shapes);
+                var yes = round % 2 == 0;
+                var area = RandomArea(rng, 2.0);
+                var relevant = new List<PixelBox>();
+                if (yes)
+                {
+                    var target = PlaceSmall(plan, layout, rng, shape, color, area);
+                    if (target is null) return null;
+                    relevant.Add(target.Value);
+                }
+                // Near misses appear in yes and no scenes alike, so their presence is no cue; in "no" scenes they are
+                // what a person inspects to rule the target out (POPE-style adversarial negatives).
+                var nearMisses = rng.NextInclusive(1, 2);
+                var firstSameShape = rng.NextBool();
+                var missBoxes = new List<PixelBox>();
+                for (var k = 0; k < nearMisses; k++)
+                {
+                    var sameShape = k == 0 ? firstSameShape : !firstSameShape;
+                    var (c, s) = sameShape
+                        ? (rng.Pick(ColorNames.Where(x => x != color).ToArray()), shape)
+                        : (color, rng.Pick(Shapes.Where(x => x != shape).ToArray()));
+                    var box = PlaceSmall(plan, layout, rng, s, c, area);
+                    if (box is null) return null;
+                    missBoxes.Add(box.Value);
+                }
+                plan.Question = ExistenceQuestion(color, shape);
+                plan.Answer = yes ? "yes" : "no";
+                plan.Evidence = PixelBox.Union(yes ? relevant : missBoxes);
+                fillerAllowed = (c, s) => !(c == color && s == shape);
+                break;
+            }
+            case Color:
+            {
+                var shape = rng.Pick(Shapes);
+                var color = rng.Pick(ColorNames);
+                var box = PlaceSmall(plan, layout, rng, shape, color, layout.Usable);
+                if (box is null) return null;
+                plan.Question = ColorQuestion(shape);
+                plan.Answer = color;
+                plan.Evidence = box.Value;
+                fillerAllowed = (_, s) => s != shape;
+                break;
+            }
+            case Shape:
+            {
+                var shape = rng.Pick(Shapes);
+                var color = rng.Pick(ColorNames);
+                var box = PlaceSmall(plan, layout, rng, shape, color, layout.Usable);
+                if (box is null) return null;
+                plan.Question = ShapeQuestion(color);
+                plan.Answer = shape;
+                plan.Evidence = box.Value;
+                fillerAllowed = (c, _) => c != color;
+                break;
+            }
+            case Count:
+            {
+                var shape = rng.Pick(Shapes);
+                var n = Options.CountMin + round % (Options.CountMax - Options.CountMin + 1);
+                PixelBox region, inner, keepOut;
+                if (rng.NextBool())
+                {
+                    var tp = Options.TokenPixels;
+                    var w = (int)Math.Round(rng.NextDouble(Options.FrameMinTokens, Options.FrameMaxTokens) * tp);
+                    var h = (int)Math.Round(rng.NextDouble(Options.FrameMinTokens, Options.FrameMaxTokens) * tp);
+                    var u = layout.Usable;
+                    var x = rng.NextInclusive((int)u.X0, (int)u.X1 - w);
+                    var y = rng.NextInclusive((int)u.Y0, (int)u.Y1 - h);
+                    region = new PixelBox(x, y, x + w, y + h);
+                    inner = region.Inflate(-Options.FrameInsetPixels);
+                    keepOut = region.Inflate(Options.FrameInsetPixels);
+                    plan.Region = new SceneRegion(SceneRegion.Frame, region.ToIntArray());
+                    plan.Question = CountInFrameQuestion(shape);
+                }
+                else
+                {
+                    var q = rng.Next(0, 4);
+                    var half = Options.ImageSize / 2;
+                    var (qx, qy) = (q % 2 * half, q / 2 * half);
+                    region = new PixelBox(qx, qy, qx + half, qy + half);
+                    inner = region.Inflate(-Options.GapPixels / 2.0);
+                    keepOut = region.Inflate(Options.GapPixels / 2.0);
+                    plan.Region = new SceneRegion(SceneRegion.Quadrant, region.ToIntArray(), Quadrants[q]);
+                    plan.Question = CountInQuadrantQuestion(shape, Quadrants[q]);
+                }
+                for (var i = 0; i < n; i++)
+                    if (PlaceSmall(plan, layout, rng, shape, rng.Pick(ColorNames), inner) is null)
+                        return null;
+                // Other shapes inside and the same shape outside make counting depend on both shape and place.
+                var otherShapes = Shapes.Where(s => s != shape).ToArray();
+                var othersInside = rng.NextInclusive(0, 2);
+                for (var i = 0; i < othersInside; i++)
+                    PlaceSmall(plan, layout, rng, rng.Pick(otherShapes), rng.Pick(ColorNames), inner);
+                var sameOutside = rng.NextInclusive(0, 2);
+                for (var i = 0; i < sameOutside; i++)
+                    PlaceSmall(plan, layout, rng, shape, rng.Pick(ColorNames), layout.Usable, b => !b.Intersects(keepOut));
+                plan.Answer = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                plan.Evidence = region;
+                fillerAllowed = (_, _) => true;
+                fillerWhere = b => !b.Intersects(keepOut);
+                break;
+            }
+            case Digit:
+            {
+                var color = rng.Pick(ColorNames);
+                var digit = round % 10;
+                var box = PlaceDigit(plan, layout, rng, digit, color);
+                if (box is null) return null;
+                var others = rng.NextInclusive(0, 2);
+                var otherColors = ColorNames.Where(c => c != color).ToList();
+                for (var i = 0; i < others; i++)
+                {
+                    var c = otherColors[rng.Next(0, otherColors.Count)];
+                    otherColors.Remove(c);
+                    PlaceDigit(plan, layout, rng, rng.Next(0, 10), c);
+                }
+                plan.Question = DigitQuestion(color);
+                plan.Answer = digit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                plan.Evidence = box.Value;
+                fillerAllowed = (_, _) => true;
+                break;
+            }
+            case Position:
+            {
+                var (ca, sa) = (rng.Pick(ColorNames), rng.Pick(Shapes));
+                string cb, sb;
+                do (cb, sb) = (rng.Pick(ColorNames), rng.Pick(Shapes)); while (cb == ca && sb == sa);
+                var relation = rng.Pick(Relations);
+                var yes = round % 2 == 0;
+                var pair = PlacePair(plan, layout, rng, (ca, sa), (cb, sb), relation, yes);
+                if (pair is null) return null;
+                plan.Question = PositionQuestion(ca, sa, relation, cb, sb);
+                plan.Answer = yes ? "yes" : "no";
+                plan.Evidence = PixelBox.Union(pair.Value.A, pair.Value.B);
+                fillerAllowed = (c, s) => !(c == ca && s == sa) && !(c == cb && s == sb);
+                break;
+            }
+            default:
+                throw new ArgumentException($"Unknown category '{category}'.", nameof(category));
+        }
+
+        var allowed = (from c in ColorNames from s in Shapes where fillerAllowed(c, s) select (c, s)).ToArray();
+        var fillers = rng.NextInclusive(Options.FillerObjectsMin, Options.FillerObjectsMax);
+        for (var i = 0; i < fillers && allowed.Length > 0; i++)
+        {
+            var (c, s) = rng.Pick(allowed);
+            PlaceSmall(plan, layout, rng, s, c, layout.Usable, fillerWhere); // a filler that does not fit is left out
+        }
+
+        var large = Options.LargeDistractorsMax == 0 ? 0 : rng.NextInclusive(1, Options.LargeDistractorsMax);
+        for (var i = 0; i < large; i++)
+        {
+            var side = (int)Math.Round(rng.NextDouble(1.2, 2.5) * Options.TokenPixels);
+            var x = rng.NextInclusive(0, Options.ImageSize - side);
+            var y = rng.NextInclusive(0, Options.ImageSize - side);
+            var kind = rng.Pick(new[] { "circle", "square", "triangle" });
+            plan.Large.Add(new SceneObject(kind, MutedColor, Large, [x, y, x + side, y + side]));
+        }
+        return plan;
+    }
+
+    private PixelBox RandomArea(TestbedRandom rng, double tokens)
+    {
+        var side = (int)Math.Round(tokens * Options.TokenPixels);
+        var max = Options.ImageSize - side;
+        var x = rng.NextInclusive(0, max);
+        var y = rng.NextInclusive(0, max);
+        return new PixelBox(x, y, x + side, y + side);
+    }
+
+    private int SmallSide(TestbedRandom rng) =>
+        (int)Math.Round(rng.NextDouble(Options.SmallObjectMinTokens, Options.SmallObjectMaxTokens) * Options.TokenPixels);
+
+    private PixelBox? PlaceSmall(ScenePlan plan, SceneLayout layout, TestbedRandom rng, string shape, string color,
+        PixelBox area, Func<PixelBox, bool>? accept = null)
+    {
+        var side = SmallSide(rng);
+        var box = layout.TryPlace(rng, side, side, area, accept);
+        if (box is { } b)
+            plan.Small.Add(new SceneObject(shape, color, Small, b.ToIntArray()));
+        return box;
+    }
+
+    private PixelBox? PlaceDigit(ScenePlan plan, SceneLayout layout, TestbedRandom rng, int digit, string color)
+    {
+        var (w, h) = DigitPlateSize(rng);
+        var box = layout.TryPlace(rng, w, h, layout.Usable);
+        if (box is { } b)
+            plan.Small.Add(new SceneObject(DigitKind, color, Small, b.ToIntArray(),
+                digit.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return box;
+    }
+
+    /// <summary>Plate size of a digit: digit height h, width 0.6 h, padding 0.15 h on each side.</summary>
+    private (int W, int H) DigitPlateSize(TestbedRandom rng)
+    {
+        var h = rng.NextDouble(Options.DigitMinTokens, Options.DigitMaxTokens) * Options.TokenPixels;
+        var pad = DigitPadding(h);
+        return ((int)Math.Round(0.6 * h + 2 * pad), (int)Math.Round(h + 2 * pad));
+    }
+
+    private static double DigitPadding(double digitHeight) => Math.Max(2, 0.15 * digitHeight);
+
+    /// <summary>
+    /// Places A and B a short distance apart (so both fit one zoom) with their boxes fully separated along the
+    /// relation's axis: the answer never hinges on a pixel.
+    /// </summary>
+    private (PixelBox A, PixelBox B)? PlacePair(ScenePlan plan, SceneLayout layout, TestbedRandom rng,
+        (string Color, string Shape) a, (string Color, string Shape) b, string relation, bool holds)
+    {
+        var tp = Options.TokenPixels;
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var sideA = SmallSide(rng);
+            var sideB = SmallSide(rng);
+            var minDist = (sideA + sideB) / 2.0 + Options.GapPixels;
+            var dist = Math.Max(minDist, rng.NextDouble(0.7, 2.0) * tp);
+            var across = rng.NextDouble(-1.0, 1.0) * tp;
+            var u = layout.Usable;
+            var ax = rng.NextInclusive((int)u.X0, (int)u.X1 - sideA);
+            var ay = rng.NextInclusive((int)u.Y0, (int)u.Y1 - sideA);
+            var boxA = new PixelBox(ax, ay, ax + sideA, ay + sideA);
+            // Direction of B from A along the axis: "A left of B" holds when B is to the right (+x), etc.
+            var sign = relation is "left" or "above" ? 1 : -1;
+            if (!holds) sign = -sign;
+            var horizontal = relation is "left" or "right";
+            var bcx = boxA.CenterX + (horizontal ? sign * dist : across);
+            var bcy = boxA.CenterY + (horizontal ? across : sign * dist);
+            var bx = (int)Math.Round(bcx - sideB / 2.0);
+            var by = (int)Math.Round(bcy - sideB / 2.0);
+            var boxB = new PixelBox(bx, by, bx + sideB, by + sideB);
+            var separated = horizontal
+                ? boxA.X1 + Options.GapPixels <= boxB.X0 || boxB.X1 + Options.GapPixels <= boxA.X0
+                : boxA.Y1 + Options.GapPixels <= boxB.Y0 || boxB.Y1 + Options.GapPixels <= boxA.Y0;
+            if (!separated || !layout.IsFree(boxA) || !layout.IsFree(boxB))
+                continue;
+            layout.Add(boxA);
+            layout.Add(boxB);
+            plan.Small.Add(new SceneObject(a.Shape, a.Color, Small, boxA.ToIntArray()));
+            plan.Small.Add(new SceneObject(b.Shape, b.Color, Small, boxB.ToIntArray()));
+            return (boxA, boxB);
+        }
+        return null;
+    }
+
+    // ---- drawing ----
+
+    private SKBitmap Render(ScenePlan plan, TestbedRandom rng)
+    {
+        var size = Options.ImageSize;
+        var tp = (float)Options.TokenPixels;
+        var bitmap = SceneRenderer.NewCanvasBitmap(size);
+        using var canvas = new SKCanvas(bitmap);
+        SceneRenderer.DrawBackground(canvas, size, rng, Options.NoiseSpeckles * Options.RenderScale * Options.RenderScale / 16,
+            Options.ClutterLines, tp);
+        foreach (var o in plan.Large)
+        {
+            var color = SceneRenderer.MutedColor(rng, 60, 200).WithAlpha((byte)rng.Next(70, 130));
+            SceneRenderer.DrawLargeDistractor(canvas, o.Kind, Rect(o.Box), color);
+        }
+        if (plan.Region is { Kind: SceneRegion.Frame } frame)
+            SceneRenderer.DrawFrame(canvas, Rect(frame.Box), Math.Max(1.5f, 0.05f * tp));
+        var outline = Math.Max(1f, 0.035f * tp);
+        foreach (var o in plan.Small)
+        {
+            if (o.Kind == DigitKind)
+            {
+                var plateHeight = o.Box[3] - o.Box[1];
+                var padding = (float)DigitPadding(plateHeight / 1.3);
+                SceneRenderer.DrawDigit(canvas, int.Parse(o.Label!, System.Globalization.CultureInfo.InvariantCulture),
+                    Rect(o.Box), padding, Rgb(o.Color));
+            }
+            else
+            {
+                SceneRenderer.DrawSmallShape(canvas, o.Kind, Rect(o.Box), Rgb(o.Color), outline);
+            }
+        }
+        canvas.Flush();
+        return bitmap;
+    }
+
+    private static SKRect Rect(int[] box) => new(box[0], box[1], box[2], box[3]);
+}

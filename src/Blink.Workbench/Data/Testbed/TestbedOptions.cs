@@ -1,0 +1,136 @@
+namespace Blink.Workbench.Data.Testbed;
+
+/// <summary>
+/// Knobs of the synthetic fine-grained visual-QA testbed. Sizes of scene elements are given in <em>tokens</em>
+/// (one token = one patch of the model input), so a scene keeps its difficulty when the input size changes: small
+/// objects are a fraction of a token at the base resolution — blurred by the base token grid, resolved by a zoom.
+/// </summary>
+public sealed record TestbedOptions
+{
+    /// <summary>Master seed; splits and samples derive their own seeds from it.</summary>
+    public int Seed { get; init; } = 20251211;
+
+    /// <summary>Side of the square model input in pixels (e.g. 112 → 8×8 tokens, 168 → 12×12 with 14-px patches).</summary>
+    public int InputSize { get; init; } = 112;
+
+    public int PatchSize { get; init; } = 14;
+
+    /// <summary>Images are drawn at <c>InputSize × RenderScale</c> pixels (the high-resolution original a zoom crops from).</summary>
+    public int RenderScale { get; init; } = 4;
+
+    /// <summary>Question families to generate, used round-robin by sample index (so each is equally frequent).</summary>
+    public IReadOnlyList<string> Categories { get; init; } = TestbedVocabulary.Categories;
+
+    /// <summary>
+    /// Side of small objects, in tokens (drawn uniformly in [min, max]). The default 0.22–0.36 gives 3–5 input
+    /// pixels at the base resolution (colour visible, shape not) and 12–20 pixels after a 4× zoom.
+    /// </summary>
+    public double SmallObjectMinTokens { get; init; } = 0.22;
+    public double SmallObjectMaxTokens { get; init; } = 0.36;
+
+    /// <summary>Height of seven-segment digits, in tokens (width is 0.6 of the height).</summary>
+    public double DigitMinTokens { get; init; } = 0.40;
+    public double DigitMaxTokens { get; init; } = 0.55;
+
+    /// <summary>Unrelated small objects added to every scene (clutter), in [min, max].</summary>
+    public int FillerObjectsMin { get; init; } = 4;
+    public int FillerObjectsMax { get; init; } = 8;
+
+    /// <summary>Large translucent background shapes (never asked about: questions say "small").</summary>
+    public int LargeDistractorsMax { get; init; } = 3;
+
+    /// <summary>Tiny noise speckles and thin clutter lines over the gradient background.</summary>
+    public int NoiseSpeckles { get; init; } = 250;
+    public int ClutterLines { get; init; } = 6;
+
+    /// <summary>Answer range of count questions.</summary>
+    public int CountMin { get; init; } = 0;
+    public int CountMax { get; init; } = 4;
+
+    /// <summary>Side of the white frame of count questions, in tokens.</summary>
+    public double FrameMinTokens { get; init; } = 2.0;
+    public double FrameMaxTokens { get; init; } = 3.0;
+
+    /// <summary>Pixels per token in the rendered (original) image.</summary>
+    public int TokenPixels => PatchSize * RenderScale;
+
+    /// <summary>Side of the rendered (original) image in pixels.</summary>
+    public int ImageSize => InputSize * RenderScale;
+
+    public int GridSize => InputSize / PatchSize;
+
+    /// <summary>Free space kept around every small object, in rendered pixels (objects never touch).</summary>
+    internal int GapPixels => Math.Max(2, (int)Math.Round(0.15 * TokenPixels));
+
+    internal int MaxObjectPixels => (int)Math.Ceiling(Math.Max(SmallObjectMaxTokens, DigitMaxTokens * 1.3) * TokenPixels);
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first option (and its value) that cannot work.</summary>
+    public void Validate()
+    {
+        static ArgumentException Bad(string option, object value, string why) =>
+            new($"TestbedOptions.{option} = {value}: {why}", option);
+
+        if (PatchSize <= 0) throw Bad(nameof(PatchSize), PatchSize, "must be positive.");
+        if (InputSize <= 0) throw Bad(nameof(InputSize), InputSize, "must be positive.");
+        if (InputSize % PatchSize != 0)
+            throw Bad(nameof(InputSize), InputSize, $"must be a multiple of PatchSize ({PatchSize}) so the token grid is whole.");
+        if (InputSize / PatchSize < 4)
+            throw Bad(nameof(InputSize), InputSize, $"gives a {InputSize / PatchSize}x{InputSize / PatchSize} token grid; at least 4x4 is needed to lay out a scene.");
+        if (RenderScale is < 1 or > 16) throw Bad(nameof(RenderScale), RenderScale, "must be between 1 and 16.");
+        if (Categories is null || Categories.Count == 0) throw Bad(nameof(Categories), "[]", "at least one category is needed.");
+        foreach (var c in Categories)
+            if (!TestbedVocabulary.Categories.Contains(c))
+                throw Bad(nameof(Categories), c, $"unknown category; known: {string.Join(", ", TestbedVocabulary.Categories)}.");
+        if (Categories.Distinct().Count() != Categories.Count)
+            throw Bad(nameof(Categories), string.Join(",", Categories), "lists a category twice.");
+
+        if (!(SmallObjectMinTokens > 0)) throw Bad(nameof(SmallObjectMinTokens), SmallObjectMinTokens, "must be positive.");
+        if (!(SmallObjectMaxTokens >= SmallObjectMinTokens))
+            throw Bad(nameof(SmallObjectMaxTokens), SmallObjectMaxTokens, $"must be at least SmallObjectMinTokens ({SmallObjectMinTokens}).");
+        if (SmallObjectMaxTokens > 1.5)
+            throw Bad(nameof(SmallObjectMaxTokens), SmallObjectMaxTokens, "objects over 1.5 tokens are not small; the testbed is about details below the token size.");
+        if (SmallObjectMinTokens * TokenPixels < 8)
+            throw Bad(nameof(SmallObjectMinTokens), SmallObjectMinTokens, $"gives {SmallObjectMinTokens * TokenPixels:0.#} rendered pixels; shapes need at least 8 to be drawn recognisably (raise RenderScale).");
+        if (!(DigitMinTokens > 0)) throw Bad(nameof(DigitMinTokens), DigitMinTokens, "must be positive.");
+        if (!(DigitMaxTokens >= DigitMinTokens))
+            throw Bad(nameof(DigitMaxTokens), DigitMaxTokens, $"must be at least DigitMinTokens ({DigitMinTokens}).");
+        if (DigitMaxTokens > 2) throw Bad(nameof(DigitMaxTokens), DigitMaxTokens, "must be at most 2 tokens.");
+        if (DigitMinTokens * TokenPixels < 12)
+            throw Bad(nameof(DigitMinTokens), DigitMinTokens, $"gives {DigitMinTokens * TokenPixels:0.#} rendered pixels; seven-segment digits need at least 12 (raise RenderScale).");
+
+        if (FillerObjectsMin < 0) throw Bad(nameof(FillerObjectsMin), FillerObjectsMin, "must not be negative.");
+        if (FillerObjectsMax < FillerObjectsMin)
+            throw Bad(nameof(FillerObjectsMax), FillerObjectsMax, $"must be at least FillerObjectsMin ({FillerObjectsMin}).");
+        if (LargeDistractorsMax is < 0 or > 12) throw Bad(nameof(LargeDistractorsMax), LargeDistractorsMax, "must be between 0 and 12.");
+        if (NoiseSpeckles < 0) throw Bad(nameof(NoiseSpeckles), NoiseSpeckles, "must not be negative.");
+        if (ClutterLines < 0) throw Bad(nameof(ClutterLines), ClutterLines, "must not be negative.");
+
+        if (CountMin < 0) throw Bad(nameof(CountMin), CountMin, "must not be negative.");
+        if (CountMax < CountMin) throw Bad(nameof(CountMax), CountMax, $"must be at least CountMin ({CountMin}).");
+        if (CountMax > 9) throw Bad(nameof(CountMax), CountMax, "answers are single digits; at most 9.");
+        if (!(FrameMinTokens > 0)) throw Bad(nameof(FrameMinTokens), FrameMinTokens, "must be positive.");
+        if (!(FrameMaxTokens >= FrameMinTokens))
+            throw Bad(nameof(FrameMaxTokens), FrameMaxTokens, $"must be at least FrameMinTokens ({FrameMinTokens}).");
+        if (FrameMaxTokens > GridSize / 2.0)
+            throw Bad(nameof(FrameMaxTokens), FrameMaxTokens, $"a frame over half the {GridSize}-token image leaves no room outside it.");
+
+        // Rejection sampling packs fewer objects than a grid would; ask for slack beyond the objects themselves.
+        var cell = (int)Math.Ceiling(SmallObjectMaxTokens * TokenPixels) + GapPixels;
+        var frameInner = (int)(FrameMinTokens * TokenPixels) - 2 * FrameInsetPixels;
+        var frameCells = frameInner > 0 ? (frameInner / cell) * (frameInner / cell) : 0;
+        if (Categories.Contains(TestbedVocabulary.Count) && frameCells < CountMax + 2)
+            throw Bad(nameof(CountMax), CountMax,
+                $"{CountMax} objects of up to {SmallObjectMaxTokens} tokens (+1 distractor) do not reliably fit a frame of {FrameMinTokens} tokens " +
+                $"({frameCells} cells); lower CountMax or SmallObjectMaxTokens, or raise FrameMinTokens.");
+        var bigCell = MaxObjectPixels + GapPixels;
+        var imageCells = (ImageSize / bigCell) * (ImageSize / bigCell);
+        const int mostTaskObjects = 8;
+        if (imageCells < 2 * (FillerObjectsMax + mostTaskObjects))
+            throw Bad(nameof(FillerObjectsMax), FillerObjectsMax,
+                $"{FillerObjectsMax} fillers plus up to {mostTaskObjects} task objects do not fit a {GridSize}x{GridSize}-token image " +
+                $"({imageCells} cells of {bigCell} px); lower FillerObjectsMax or the object sizes.");
+    }
+
+    /// <summary>Distance from the frame line to where objects inside it may start.</summary>
+    internal int FrameInsetPixels => Math.Max(3, (int)Math.Round(0.1 * TokenPixels));
+}
