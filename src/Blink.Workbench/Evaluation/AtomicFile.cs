@@ -11,7 +11,7 @@ public static class AtomicFile
     public static void WriteAllText(string path, string contents) =>
         Write(path, stream =>
         {
-            using var writer = new StreamWriter(stream, new UTF8Encoding(false));
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
             writer.Write(contents);
         });
 
