@@ -39,6 +39,9 @@ public sealed record BenchmarkItem
     /// <summary>MMBench circular round (0 = original option order).</summary>
     public int? RoundId { get; init; }
 
+    /// <summary>Other per-item fields a benchmark keeps (MMBench hint, l2-category, source index…).</summary>
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
+
     /// <summary>File and line the item was read from, for messages.</summary>
     public string SourceFile { get; init; } = "";
 
