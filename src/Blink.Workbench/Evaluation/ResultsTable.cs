@@ -69,10 +69,16 @@ public sealed class ResultsTable
         if (duplicate is not null)
             throw new ArgumentException($"method '{method}': item key '{duplicate.Key}' appears {duplicate.Count()} times");
         _methods.Add((method, outcomes, costs ?? new Dictionary<string, double>(), metrics ?? new Dictionary<string, double>()));
+        _rows = null;
     }
 
+    // Bootstrapping is the expensive part; the three writers share one computation.
+    private IReadOnlyList<ResultsRow>? _rows;
+
     /// <summary>All rows: per method, the pooled row first, then categories in ordinal order.</summary>
-    public IReadOnlyList<ResultsRow> BuildRows()
+    public IReadOnlyList<ResultsRow> BuildRows() => _rows ??= ComputeRows();
+
+    private IReadOnlyList<ResultsRow> ComputeRows()
     {
         var baseline = BaselineMethod is null ? default : _methods.FirstOrDefault(m => m.Method == BaselineMethod);
         if (BaselineMethod is not null && baseline.Method is null)

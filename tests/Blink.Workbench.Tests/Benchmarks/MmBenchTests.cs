@@ -114,6 +114,11 @@ public class MmBenchTests(FixtureFolder fixtures) : IClassFixture<FixtureFolder>
         Assert.Contains("<t xml:space=\"preserve\">prediction</t>", sheet);
         Assert.Contains("<c r=\"A2\"><v>0</v></c>", sheet);
         Assert.Equal(9, System.Text.RegularExpressions.Regex.Matches(sheet, "<row ").Count);
+        foreach (ZipArchiveEntry entry in zip.Entries) // every part is well-formed XML
+        {
+            using var part = new StreamReader(entry.Open());
+            _ = System.Xml.Linq.XDocument.Parse(part.ReadToEnd());
+        }
         Assert.Equal("AA", SimpleXlsxWriter.ColumnName(26));
     }
 
