@@ -30,7 +30,7 @@ internal static partial class CellDirectives
                 {
                     // A kernel selector: harmless for C# on the first line, a switch to another kernel otherwise.
                     if (kernel != KernelNames.CSharp)
-                        unsupported ??= $"line {i + 1} switches to the '{name}' kernel; only C# and markdown cells are supported by the headless runner";
+                        unsupported ??= $"line {i + 1} switches to the '{name}' kernel, which is not supported by the headless runner (only C# and markdown cells are)";
                     else if (i > 0)
                         unsupported ??= $"line {i + 1}: a '#!{name}' kernel selector is only allowed on the first line";
                 }
