@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Blink.Notebooks;
 using Blink.Notebooks.Html;
@@ -27,6 +28,46 @@ public sealed class NotebookHtmlTests
         Assert.Contains("<strong>line</strong>", html);
         Assert.Contains("<li>second</li>", html);
         Assert.Contains("&lt;done&gt;", html);   // console text is escaped
+    }
+
+    /// <summary>
+    /// The real proof of "offline": a headless Chromium (a Debian package on the project's machines) with networking
+    /// disabled draws both charts of the page, i.e. the RequireJS stand-in hands the kernel-style fragments the inlined plotly.js.
+    /// </summary>
+    [Fact]
+    public async Task The_page_draws_its_charts_in_a_browser_without_network()
+    {
+        var browser = new[] { "chromium", "chromium-browser", "google-chrome" }
+            .SelectMany(name => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(dir => Path.Combine(dir, name)))
+            .FirstOrDefault(File.Exists);
+        Assert.True(browser is not null, "This test needs a headless Chromium on PATH (Debian package 'chromium').");
+
+        using var nb = new TestNotebook()
+            .Code("#r \"nuget: Plotly.NET.CSharp, 0.14.0\"\n#r \"nuget: Plotly.NET.Interactive, 6.0.0\"")
+            .Code("Plotly.NET.CSharp.Chart.Line<int, int, string>(new[] { 1, 2 }, new[] { 3, 4 })")
+            .Code("Plotly.NET.CSharp.Chart.Column<int, string, string>(new[] { 5, 6 }, new[] { \"a\", \"b\" })");
+        var result = await NotebookRunner.RunAsync(nb.Write(), new NotebookRunOptions { OutputDirectory = nb.OutputDirectory });
+        Assert.True(result.Succeeded);
+
+        var start = new ProcessStartInfo(browser!)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            ArgumentList =
+            {
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+                $"--user-data-dir={Path.Combine(nb.Directory, "chromium")}", "--virtual-time-budget=5000", "--dump-dom",
+                new Uri(result.HtmlPath!).AbsoluteUri,
+            },
+        };
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var dom = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        await stderr;
+
+        Assert.Equal(2, Count(dom, "class=\"plot-container plotly\""));
     }
 
     [Fact]
