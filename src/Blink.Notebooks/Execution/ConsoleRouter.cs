@@ -9,16 +9,25 @@ namespace Blink.Notebooks.Execution;
 internal static class ConsoleRouter
 {
     private static readonly object Gate = new();
-    private static bool _installed;
+    private static TextWriter? _installedOut;
+    private static TextWriter? _installedError;
 
+    /// <summary>Installs the routing writers, again if the host replaced Console.Out/Error since the last run.</summary>
     public static void EnsureInstalled()
     {
         lock (Gate)
         {
-            if (_installed) return;
-            Console.SetOut(new RoutingWriter("stdout", Console.Out));
-            Console.SetError(new RoutingWriter("stderr", Console.Error));
-            _installed = true;
+            // Console.SetOut wraps the writer (TextWriter.Synchronized), so compare with what Console hands back.
+            if (!ReferenceEquals(Console.Out, _installedOut))
+            {
+                Console.SetOut(new RoutingWriter("stdout", Console.Out));
+                _installedOut = Console.Out;
+            }
+            if (!ReferenceEquals(Console.Error, _installedError))
+            {
+                Console.SetError(new RoutingWriter("stderr", Console.Error));
+                _installedError = Console.Error;
+            }
         }
     }
 
