@@ -71,7 +71,7 @@ internal static class PlotlyFigureBuilder
             if (panel.Background is { } bg)
             {
                 double top = panel.YAxis.Reversed ? Math.Min(bg.Y0, bg.Y1) : Math.Max(bg.Y0, bg.Y1);
-                images.Add(Obj(("source", PngEncoding.DataUri(bg.Image)), ("xref", xRef), ("yref", yRef),
+                images.Add(Obj(("source", PngEncoding.JpegDataUri(bg.Image)), ("xref", xRef), ("yref", yRef),
                     ("x", Math.Min(bg.X0, bg.X1)), ("y", top), ("sizex", Math.Abs(bg.X1 - bg.X0)), ("sizey", Math.Abs(bg.Y1 - bg.Y0)),
                     ("xanchor", "left"), ("yanchor", "top"), ("sizing", "stretch"), ("layer", "below")));
             }

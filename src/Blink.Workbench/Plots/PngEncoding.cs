@@ -18,6 +18,15 @@ public static class PngEncoding
     /// <summary>"data:image/png;base64,..." for embedding in HTML or Plotly layout images.</summary>
     public static string DataUri(SKBitmap bitmap) => "data:image/png;base64," + Convert.ToBase64String(Encode(bitmap));
 
+    /// <summary>"data:image/jpeg;base64,..." — for photos under interactive charts, where PNG would make pages large.</summary>
+    public static string JpegDataUri(SKBitmap bitmap, int quality = 88)
+    {
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SKEncodedImageFormat.Jpeg, quality)
+            ?? throw new InvalidOperationException("SkiaSharp could not encode the bitmap as JPEG.");
+        return "data:image/jpeg;base64," + Convert.ToBase64String(data.ToArray());
+    }
+
     public static SKBitmap Decode(byte[] png) =>
         SKBitmap.Decode(png) ?? throw new InvalidDataException("Not a decodable image.");
 
