@@ -11,6 +11,9 @@ public sealed class FigureLayout
     public const float TitleSize = 18, PanelTitleSize = 13, TickSize = 11, AxisTitleSize = 12, LegendSize = 12;
     public const float ColorBarWidth = 78;
 
+    /// <summary>About one tick per this many pixels along x / y (both back ends use the same tick step).</summary>
+    public const float XTickSpacing = 80, YTickSpacing = 45;
+
     public float Width { get; }
     public float Height { get; }
     public float MarginLeft { get; } = 10;
@@ -47,7 +50,7 @@ public sealed class FigureLayout
             float left = p.YAxis.Hidden ? 6 : string.IsNullOrEmpty(p.YAxis.Title) ? 46 : 62;
             float bottom = p.XAxis.Hidden ? 6 : string.IsNullOrEmpty(p.XAxis.Title) ? 26 : 44;
             float top = string.IsNullOrEmpty(p.Title) ? 8 : 24;
-            var plot = new SKRect(cell.Left + left, cell.Top + top, cell.Right - 10, cell.Bottom - bottom);
+            var plot = new SKRect(cell.Left + left, cell.Top + top, cell.Right - (p.XAxis.Hidden ? 6 : 18), cell.Bottom - bottom);
             if (p.EqualAspect)
             {
                 var (xr, yr) = AxisRange.For(p);

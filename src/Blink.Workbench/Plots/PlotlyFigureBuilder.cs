@@ -60,8 +60,8 @@ internal static class PlotlyFigureBuilder
             var (xRange, yRange) = AxisRange.For(panel);
             double[] xDomain = [Clamp01((rect.Left - paper.Left) / paper.Width), Clamp01((rect.Right - paper.Left) / paper.Width)];
             double[] yDomain = [Clamp01(1 - (rect.Bottom - paper.Top) / paper.Height), Clamp01(1 - (rect.Top - paper.Top) / paper.Height)];
-            layout["xaxis" + suffix] = Axis(panel.XAxis, xRange, xDomain, yRef, rect.Width / 90);
-            layout["yaxis" + suffix] = Axis(panel.YAxis, yRange, yDomain, xRef, rect.Height / 60);
+            layout["xaxis" + suffix] = Axis(panel.XAxis, xRange, xDomain, yRef, rect.Width / FigureLayout.XTickSpacing);
+            layout["yaxis" + suffix] = Axis(panel.YAxis, yRange, yDomain, xRef, rect.Height / FigureLayout.YTickSpacing);
 
             if (!string.IsNullOrEmpty(panel.Title))
                 annotations.Add(Obj(("xref", "paper"), ("yref", "paper"), ("x", (xDomain[0] + xDomain[1]) / 2), ("y", yDomain[1]),

@@ -20,7 +20,7 @@ public static class RhoHistogramChart
             double above = finite.Length == 0 ? 0 : finite.Count(v => v > tauExpand) / (double)finite.Length;
             return new ChartPanel
             {
-                Title = $"layer {l.Layer} · {above:P0} > τ_exp",
+                Title = $"layer {l.Layer} · {above * 100:0}% > τ_exp",
                 XAxis = new AxisSpec { Title = "ρ", Min = 0, Max = 1 },
                 YAxis = new AxisSpec { Title = "samples", IntegerTicks = true },
                 Series = [new HistogramSeries { Name = "ρ", Values = finite, BinStart = 0, BinEnd = 1, BinSize = 1.0 / bins, ShowInLegend = false, Color = Palette.At(0) }],

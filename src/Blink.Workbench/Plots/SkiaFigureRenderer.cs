@@ -53,8 +53,8 @@ internal static class SkiaFigureRenderer
     {
         var (xr, yr) = AxisRange.For(panel);
         var map = new Mapper(rect, xr, yr, panel.XAxis.Reversed, panel.YAxis.Reversed);
-        var xTicks = Ticks(panel.XAxis, xr, rect.Width / 90);
-        var yTicks = Ticks(panel.YAxis, yr, rect.Height / 60);
+        var xTicks = Ticks(panel.XAxis, xr, rect.Width / FigureLayout.XTickSpacing);
+        var yTicks = Ticks(panel.YAxis, yr, rect.Height / FigureLayout.YTickSpacing);
 
         using (var grid = new SKPaint { Color = GridInk, StrokeWidth = 1, IsAntialias = false, Style = SKPaintStyle.Stroke })
         {
@@ -78,7 +78,7 @@ internal static class SkiaFigureRenderer
                 case HeatmapSeries heat: DrawHeatmap(canvas, heat, panel, map, scale); break;
                 case HistogramSeries hist: DrawHistogram(canvas, hist, color, map); break;
                 case BarSeries bar: DrawBar(canvas, bar, bars.IndexOf(bar), bars.Count, color, map); break;
-                case XYSeries xy: DrawXY(canvas, xy, color, map); break;
+                case XYSeries xy: DrawXY(canvas, xy, color, map, rect); break;
             }
         }
         DrawShapes(canvas, panel, map, rect);
@@ -216,7 +216,7 @@ internal static class SkiaFigureRenderer
         }
     }
 
-    private static void DrawXY(SKCanvas canvas, XYSeries s, SKColor color, Mapper map)
+    private static void DrawXY(SKCanvas canvas, XYSeries s, SKColor color, Mapper map, SKRect rect)
     {
         int n = Math.Min(s.X.Length, s.Y.Length);
         if (s.BandLower is { } lower && s.BandUpper is { } upper)
@@ -261,7 +261,12 @@ internal static class SkiaFigureRenderer
             using var text = ChartFonts.TextPaint(11, color, align: SKTextAlign.Center);
             for (int i = 0; i < Math.Min(n, labels.Length); i++)
                 if (double.IsFinite(s.X[i]) && double.IsFinite(s.Y[i]))
-                    canvas.DrawText(labels[i], map.X(s.X[i]), map.Y(s.Y[i]) - (float)s.MarkerSize / 2 - 5, text);
+                {
+                    // Keep labels of points near the edges inside the plot instead of clipping them.
+                    float half = text.MeasureText(labels[i]) / 2 + 2;
+                    float lx = Math.Clamp(map.X(s.X[i]), rect.Left + half, Math.Max(rect.Left + half, rect.Right - half));
+                    canvas.DrawText(labels[i], lx, map.Y(s.Y[i]) - (float)s.MarkerSize / 2 - 5, text);
+                }
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using Blink.Workbench.Plots;
 using SkiaSharp;
@@ -136,7 +135,11 @@ public sealed class HtmlReport
         if (!string.IsNullOrEmpty(caption)) _body.Append("<figcaption>").Append(Encode(caption)).Append("</figcaption>");
     }
 
-    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>
+    /// Escapes only the markup characters: the page is UTF-8, so "±", "ρ" and "τ" stay readable in the source
+    /// (WebUtility.HtmlEncode would turn Latin-1 characters such as "±" into numeric entities).
+    /// </summary>
+    internal static string Encode(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;").Replace("'", "&#39;");
 
     private static bool LooksNumeric(string cell)
     {
