@@ -144,8 +144,10 @@ internal static class PlotlyFigureBuilder
                             ("line", line), ("fillcolor", "rgba(0,0,0,0)")));
                         if (r.Label is not null)
                         {
+                            // Inside the box's top-left corner: above it, the tag would collide with the panel title
+                            // when the box touches the top of an image.
                             double top = panel.YAxis.Reversed ? Math.Min(r.Y0, r.Y1) : Math.Max(r.Y0, r.Y1);
-                            annotations.Add(Obj(("xref", xRef), ("yref", yRef), ("x", Math.Min(r.X0, r.X1)), ("y", top), ("xanchor", "left"), ("yanchor", "bottom"),
+                            annotations.Add(Obj(("xref", xRef), ("yref", yRef), ("x", Math.Min(r.X0, r.X1)), ("y", top), ("xanchor", "left"), ("yanchor", "top"),
                                 ("showarrow", false), ("text", Escape(r.Label)), ("bgcolor", Palette.Css(shape.Color)), ("borderpad", 2),
                                 ("font", Obj(("size", 11), ("color", "white")))));
                         }
