@@ -1,0 +1,104 @@
+using SkiaSharp;
+
+namespace Blink.Workbench.Plots;
+
+/// <summary>
+/// A perceptually uniform colour map as a 256-entry lookup table, so the PNG rasteriser and the Plotly chart use the
+/// very same colours. The tables are matplotlib's viridis and inferno (Nathaniel J. Smith, Stefan van der Walt,
+/// Eric Firing; released under CC0), rounded to 8 bits per channel.
+/// </summary>
+public sealed class ColorMap
+{
+    private readonly SKColor[] _table;
+
+    private ColorMap(string name, string hexTable)
+    {
+        Name = name;
+        _table = new SKColor[hexTable.Length / 6];
+        for (int i = 0; i < _table.Length; i++)
+        {
+            byte r = Convert.ToByte(hexTable.Substring(i * 6, 2), 16);
+            byte g = Convert.ToByte(hexTable.Substring(i * 6 + 2, 2), 16);
+            byte b = Convert.ToByte(hexTable.Substring(i * 6 + 4, 2), 16);
+            _table[i] = new SKColor(r, g, b);
+        }
+    }
+
+    /// <summary>Plotly's and matplotlib's name of the map (also used for the Plotly colour scale).</summary>
+    public string Name { get; }
+
+    /// <summary>Number of entries in the table (256).</summary>
+    public int Count => _table.Length;
+
+    /// <summary>Table entry <paramref name="index"/> (0 = low end).</summary>
+    public SKColor this[int index] => _table[index];
+
+    /// <summary>
+    /// Colour for <paramref name="t"/> in [0, 1] (clamped; NaN maps to the low end). Nearest table entry, like
+    /// matplotlib with N=256: entry = floor(t * 256) clamped to 255.
+    /// </summary>
+    public SKColor Map(double t) => _table[IndexOf(t)];
+
+    /// <summary>Table index used for <paramref name="t"/> (see <see cref="Map"/>).</summary>
+    public int IndexOf(double t)
+    {
+        if (double.IsNaN(t) || t <= 0) return 0;
+        if (t >= 1) return _table.Length - 1;
+        return Math.Min(_table.Length - 1, (int)(t * _table.Length));
+    }
+
+    /// <summary>
+    /// The map as a Plotly colour scale ([[position, "rgb(r,g,b)"], ...]) with <paramref name="stops"/> evenly spaced
+    /// stops sampled from the table; Plotly interpolates linearly between them, which for these smooth maps stays
+    /// within one 8-bit step of the table.
+    /// </summary>
+    public object[][] ToPlotlyColorScale(int stops = 33)
+    {
+        var scale = new object[stops][];
+        for (int i = 0; i < stops; i++)
+        {
+            double pos = (double)i / (stops - 1);
+            var c = _table[(int)Math.Round(pos * (_table.Length - 1))];
+            scale[i] = [pos, $"rgb({c.Red},{c.Green},{c.Blue})"];
+        }
+        return scale;
+    }
+
+    /// <summary>matplotlib's viridis: dark blue to yellow. Default for attention maps.</summary>
+    public static ColorMap Viridis { get; } = new("Viridis",
+        "44015444025645045745055946075A46085C460A5D460B5E470D60470E61471063471164471365481467481668481769" +
+        "48186A481A6C481B6D481C6E481D6F481F70482071482173482374482475482576482677482878482979472A7A472C7A" +
+        "472D7B472E7C472F7D46307E46327E46337F463480453581453781453882443983443A83443B84433D84433E85423F85" +
+        "4240864241864142874144874045884046883F47883F48893E49893E4A893E4C8A3D4D8A3D4E8A3C4F8A3C508B3B518B" +
+        "3B528B3A538B3A548C39558C39568C38588C38598C375A8C375B8D365C8D365D8D355E8D355F8D34608D34618D33628D" +
+        "33638D32648E32658E31668E31678E31688E30698E306A8E2F6B8E2F6C8E2E6D8E2E6E8E2E6F8E2D708E2D718E2C718E" +
+        "2C728E2C738E2B748E2B758E2A768E2A778E2A788E29798E297A8E297B8E287C8E287D8E277E8E277F8E27808E26818E" +
+        "26828E26828E25838E25848E25858E24868E24878E23888E23898E238A8D228B8D228C8D228D8D218E8D218F8D21908D" +
+        "21918C20928C20928C20938C1F948C1F958B1F968B1F978B1F988B1F998A1F9A8A1E9B8A1E9C891E9D891F9E891F9F88" +
+        "1FA0881FA1881FA1871FA28720A38620A48621A58521A68522A78522A88423A98324AA8325AB8225AC8226AD8127AD81" +
+        "28AE8029AF7F2AB07F2CB17E2DB27D2EB37C2FB47C31B57B32B67A34B67935B77937B87838B9773ABA763BBB753DBC74" +
+        "3FBC7340BD7242BE7144BF7046C06F48C16E4AC16D4CC26C4EC36B50C46A52C56954C56856C66758C7655AC8645CC863" +
+        "5EC96260CA6063CB5F65CB5E67CC5C69CD5B6CCD5A6ECE5870CF5773D05675D05477D1537AD1517CD2507FD34E81D34D" +
+        "84D44B86D54989D5488BD6468ED64590D74393D74195D84098D83E9BD93C9DD93BA0DA39A2DA37A5DB36A8DB34AADC32" +
+        "ADDC30B0DD2FB2DD2DB5DE2BB8DE29BADE28BDDF26C0DF25C2DF23C5E021C8E020CAE11FCDE11DD0E11CD2E21BD5E21A" +
+        "D8E219DAE319DDE318DFE318E2E418E5E419E7E419EAE51AECE51BEFE51CF1E51DF4E61EF6E620F8E621FBE723FDE725");
+
+    /// <summary>matplotlib's inferno: black through red to pale yellow; good over dark or busy pictures.</summary>
+    public static ColorMap Inferno { get; } = new("Inferno",
+        "00000401000501010601010802010A02020C02020E03021004031204031405041706041907051B08051D09061F0A0722" +
+        "0B07240C08260D08290E092B10092D110A30120A32140B34150B37160B39180C3C190C3E1B0C411C0C431E0C451F0C48" +
+        "210C4A230C4C240C4F260C51280B53290B552B0B572D0B592F0A5B310A5C320A5E340A5F3609613809623909633B0964" +
+        "3D09653E0966400A67420A68440A68450A69470B6A490B6A4A0C6B4C0C6B4D0D6C4F0D6C510E6C520E6D540F6D550F6D" +
+        "57106E59106E5A116E5C126E5D126E5F136E61136E62146E64156E65156E67166E69166E6A176E6C186E6D186E6F196E" +
+        "71196E721A6E741A6E751B6E771C6D781C6D7A1D6D7C1D6D7D1E6D7F1E6C801F6C82206C84206B85216B87216B88226A" +
+        "8A226A8C23698D23698F24699025689225689326679526679727669827669A28659B29649D29649F2A63A02A63A22B62" +
+        "A32C61A52C60A62D60A82E5FA92E5EAB2F5EAD305DAE305CB0315BB1325AB3325AB43359B63458B73557B93556BA3655" +
+        "BC3754BD3853BF3952C03A51C13A50C33B4FC43C4EC63D4DC73E4CC83F4BCA404ACB4149CC4248CE4347CF4446D04545" +
+        "D24644D34743D44842D54A41D74B3FD84C3ED94D3DDA4E3CDB503BDD513ADE5238DF5337E05536E15635E25734E35933" +
+        "E45A31E55C30E65D2FE75E2EE8602DE9612BEA632AEB6429EB6628EC6726ED6925EE6A24EF6C23EF6E21F06F20F1711F" +
+        "F1731DF2741CF3761BF37819F47918F57B17F57D15F67E14F68013F78212F78410F8850FF8870EF8890CF98B0BF98C0A" +
+        "F98E09FA9008FA9207FA9407FB9606FB9706FB9906FB9B06FB9D07FC9F07FCA108FCA309FCA50AFCA60CFCA80DFCAA0F" +
+        "FCAC11FCAE12FCB014FCB216FCB418FBB61AFBB81DFBBA1FFBBC21FBBE23FAC026FAC228FAC42AFAC62DF9C72FF9C932" +
+        "F9CB35F8CD37F8CF3AF7D13DF7D340F6D543F6D746F5D949F5DB4CF4DD4FF4DF53F4E156F3E35AF3E55DF2E661F2E865" +
+        "F2EA69F1EC6DF1ED71F1EF75F1F179F2F27DF2F482F3F586F3F68AF4F88EF5F992F6FA96F8FB9AF9FC9DFAFDA1FCFFA4");
+}

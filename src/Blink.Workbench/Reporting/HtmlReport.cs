@@ -1,0 +1,161 @@
+using System.Text;
+using Blink.Workbench.Plots;
+using SkiaSharp;
+
+namespace Blink.Workbench.Reporting;
+
+/// <summary>
+/// Builds a self-contained single-page HTML report: headings, paragraphs, tables, interactive Plotly figures
+/// (plotly.js inlined once, each chart as JSON + <c>Plotly.newPlot</c>), PNG images as data URIs and an environment
+/// block in <c>&lt;details&gt;</c>. Opens offline; written atomically. Element ids are numbered, so the same content
+/// gives the same bytes.
+/// </summary>
+public sealed class HtmlReport
+{
+    private readonly StringBuilder _body = new();
+    private int _figures;
+    private int _images;
+
+    public HtmlReport(string title, string? subtitle = null)
+    {
+        Title = title;
+        _body.Append("<header><h1>").Append(Encode(title)).Append("</h1>");
+        if (!string.IsNullOrEmpty(subtitle)) _body.Append("<p class=\"subtitle\">").Append(Encode(subtitle)).Append("</p>");
+        _body.Append("</header>\n");
+    }
+
+    public string Title { get; }
+
+    /// <summary>Number of interactive figures added (each draws one Plotly plot).</summary>
+    public int FigureCount => _figures;
+
+    /// <summary>Number of PNG images added.</summary>
+    public int ImageCount => _images;
+
+    /// <summary>A heading; <paramref name="level"/> 2 = section, 3 = subsection.</summary>
+    public HtmlReport Section(string heading, int level = 2)
+    {
+        level = Math.Clamp(level, 2, 6);
+        _body.Append("<h").Append(level).Append('>').Append(Encode(heading)).Append("</h").Append(level).Append(">\n");
+        return this;
+    }
+
+    /// <summary>A paragraph of plain text (escaped; blank lines start new paragraphs).</summary>
+    public HtmlReport Paragraph(string text)
+    {
+        foreach (var para in text.Replace("\r\n", "\n").Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
+            _body.Append("<p>").Append(Encode(para.Trim()).Replace("\n", "<br>")).Append("</p>\n");
+        return this;
+    }
+
+    /// <summary>A trusted HTML fragment, inserted as is (the caller is responsible for escaping).</summary>
+    public HtmlReport RawHtml(string html)
+    {
+        _body.Append(html).Append('\n');
+        return this;
+    }
+
+    /// <summary>A table; cells are text (escaped). Cells that look numeric are right-aligned.</summary>
+    public HtmlReport Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, string? caption = null)
+    {
+        _body.Append("<table>");
+        if (!string.IsNullOrEmpty(caption)) _body.Append("<caption>").Append(Encode(caption)).Append("</caption>");
+        _body.Append("<thead><tr>");
+        foreach (var h in headers) _body.Append("<th>").Append(Encode(h)).Append("</th>");
+        _body.Append("</tr></thead><tbody>\n");
+        foreach (var row in rows)
+        {
+            if (row.Count != headers.Count)
+                throw new ArgumentException($"Table row has {row.Count} cells for {headers.Count} headers.", nameof(rows));
+            _body.Append("<tr>");
+            foreach (var cell in row)
+                _body.Append(LooksNumeric(cell) ? "<td class=\"num\">" : "<td>").Append(Encode(cell)).Append("</td>");
+            _body.Append("</tr>\n");
+        }
+        _body.Append("</tbody></table>\n");
+        return this;
+    }
+
+    /// <summary>An interactive figure (drawn by the inlined plotly.js).</summary>
+    public HtmlReport Figure(Figure figure, string? caption = null)
+    {
+        _figures++;
+        _body.Append("<figure>").Append(OfflinePlotlyPage.FigureElement(figure, $"plot-{_figures}"));
+        AppendCaption(caption);
+        _body.Append("</figure>\n");
+        return this;
+    }
+
+    /// <summary>A bitmap embedded as a PNG data URI.</summary>
+    public HtmlReport Image(SKBitmap bitmap, string? caption = null, string? alt = null) => ImagePng(PngEncoding.Encode(bitmap), caption, alt);
+
+    /// <summary>PNG bytes embedded as a data URI.</summary>
+    public HtmlReport ImagePng(byte[] png, string? caption = null, string? alt = null)
+    {
+        _images++;
+        _body.Append("<figure><img class=\"png\" alt=\"").Append(Encode(alt ?? caption ?? $"image {_images}"))
+             .Append("\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(png)).Append("\">");
+        AppendCaption(caption);
+        _body.Append("</figure>\n");
+        return this;
+    }
+
+    /// <summary>A collapsed &lt;details&gt; block of key/value pairs (machine, versions, seeds, command line).</summary>
+    public HtmlReport Environment(IEnumerable<KeyValuePair<string, string>> entries, string summary = "Environment")
+    {
+        _body.Append("<details class=\"environment\"><summary>").Append(Encode(summary)).Append("</summary><table><tbody>\n");
+        foreach (var (k, v) in entries)
+            _body.Append("<tr><th>").Append(Encode(k)).Append("</th><td><code>").Append(Encode(v)).Append("</code></td></tr>\n");
+        _body.Append("</tbody></table></details>\n");
+        return this;
+    }
+
+    /// <summary>The whole page.</summary>
+    public string ToHtml()
+    {
+        var sb = new StringBuilder(_body.Length + 3_700_000);
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+          .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+          .Append("<title>").Append(Encode(Title)).Append("</title>\n<style>").Append(Css).Append("</style>\n");
+        // plotly.js only when there is something to draw; once, in <head>, before any Plotly.newPlot call.
+        if (_figures > 0) sb.Append(OfflinePlotlyPage.PlotlyScriptElement()).Append('\n');
+        sb.Append("</head>\n<body>\n<main>\n").Append(_body).Append("</main>\n</body>\n</html>\n");
+        return sb.ToString();
+    }
+
+    /// <summary>Writes the page atomically (temp file, then rename) and returns the full path.</summary>
+    public string Save(string path)
+    {
+        AtomicFile.WriteAllText(path, ToHtml());
+        return Path.GetFullPath(path);
+    }
+
+    private void AppendCaption(string? caption)
+    {
+        if (!string.IsNullOrEmpty(caption)) _body.Append("<figcaption>").Append(Encode(caption)).Append("</figcaption>");
+    }
+
+    /// <summary>
+    /// Escapes only the markup characters: the page is UTF-8, so "±", "ρ" and "τ" stay readable in the source
+    /// (WebUtility.HtmlEncode would turn Latin-1 characters such as "±" into numeric entities).
+    /// </summary>
+    internal static string Encode(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;").Replace("'", "&#39;");
+
+    private static bool LooksNumeric(string cell)
+    {
+        var t = cell.Trim().TrimEnd('%').Replace("±", " ").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return t.Length > 0 && t.All(p => double.TryParse(p.Trim('(', ')', '[', ']', ','), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _));
+    }
+
+    private const string Css = """
+        body{margin:0;background:#fafafa;color:#1d1d1f;font:15px/1.5 "DejaVu Sans",Verdana,Arial,sans-serif}
+        main{max-width:1200px;margin:0 auto;padding:24px 32px 64px;background:#fff;min-height:100vh}
+        h1{font-size:28px;margin:8px 0 4px}h2{font-size:21px;margin:36px 0 8px;border-bottom:1px solid #e3e3e3;padding-bottom:4px}
+        h3{font-size:17px;margin:24px 0 6px}.subtitle{color:#666;margin-top:0}
+        table{border-collapse:collapse;margin:12px 0;font-size:14px}caption{text-align:left;color:#555;padding:4px 0}
+        th,td{border-bottom:1px solid #e6e6e6;padding:5px 12px;text-align:left;vertical-align:top}thead th{border-bottom:2px solid #bbb;background:#f5f5f5}
+        td.num{text-align:right;font-variant-numeric:tabular-nums}
+        figure{margin:18px 0;overflow-x:auto}figcaption{color:#555;font-size:13px;margin-top:4px}img.png{max-width:100%;height:auto;border:1px solid #eee}
+        details.environment{margin-top:32px;color:#444}details.environment th{font-weight:600;white-space:nowrap}code{font-size:13px}
+        """;
+}
