@@ -18,6 +18,8 @@ fi
 
 setup() {
   bash eng/ensure-native.sh
+  # Headless Chromium renders the HTML report and notebook pages in tests (Debian's chromium package).
+  BLINK_CHROMIUM="$(bash eng/ensure-chromium.sh)" && export BLINK_CHROMIUM
   dotnet build Blink.Workbench.sln -c "$configuration" -p:TorchFlavor="$flavor" -nologo -clp:ErrorsOnly -v:q
 }
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Blink.Workbench.Blink;
+using Blink.Workbench.Methods;
 using Blink.Workbench.Performance;
 using Spectre.Console;
 using TorchSharp;

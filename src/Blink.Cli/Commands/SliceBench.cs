@@ -1,4 +1,4 @@
-using Blink.Workbench.Blink;
+using Blink.Workbench.Methods;
 using Blink.Workbench.Performance;
 using Spectre.Console;
 using TorchSharp;

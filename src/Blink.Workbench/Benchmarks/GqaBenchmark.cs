@@ -1,3 +1,4 @@
+using Blink.Workbench.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Blink.Workbench.Evaluation;

@@ -13,7 +13,7 @@ public abstract class ImageSource
     public abstract string Describe();
 
     /// <summary>Decodes the image; throws <see cref="InvalidDataException"/> naming the origin if it does not decode.</summary>
-    public SKBitmap Decode() => ImageDecoding.Decode(ReadBytes(), Describe());
+    public SKBitmap Decode() => Imaging.ImageLoader.FromBytes(ReadBytes(), Describe());
 
     public static ImageSource FromFile(string path) => new FileImageSource(path);
 

@@ -1,3 +1,4 @@
+using Blink.Workbench.IO;
 using System.Text;
 using System.Text.Json.Nodes;
 

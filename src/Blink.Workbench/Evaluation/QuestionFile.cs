@@ -1,3 +1,4 @@
+using Blink.Workbench.IO;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -102,7 +103,7 @@ public static class QuestionFile
             if (!checkedImages.TryGetValue(full, out string? problem))
             {
                 problem = !File.Exists(full) ? $"image not found: {full}"
-                    : decode && !ImageDecoding.CanDecode(File.ReadAllBytes(full)) ? $"image does not decode: {full}"
+                    : decode && !CanDecode(full) ? $"image does not decode: {full}"
                     : null;
                 checkedImages[full] = problem;
             }
@@ -148,5 +149,18 @@ public static class QuestionFile
             throw new BenchmarkFormatException(path, line,
                 $"evidence_box [{v[0]}, {v[1]}, {v[2]}, {v[3]}] must satisfy x0 <= x1 and y0 <= y1");
         return new EvidenceBox(v[0], v[1], v[2], v[3]);
+    }
+
+    private static bool CanDecode(string path)
+    {
+        try
+        {
+            using var bitmap = Imaging.ImageLoader.Load(path);
+            return true;
+        }
+        catch (Imaging.ImageLoadException)
+        {
+            return false;
+        }
     }
 }

@@ -1,4 +1,4 @@
-using Blink.Workbench.Blink;
+using Blink.Workbench.Methods;
 using Blink.Workbench.Models;
 using Blink.Workbench.Models.Decoding;
 using Blink.Workbench.Models.Generation;

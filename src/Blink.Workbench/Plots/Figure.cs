@@ -1,3 +1,4 @@
+using Blink.Workbench.IO;
 using Plotly.NET;
 using SkiaSharp;
 
@@ -77,7 +78,7 @@ public sealed class Figure
     public string ToHtml() => OfflinePlotlyPage.Document(Title ?? "Figure", [this]);
 
     /// <summary>Writes <see cref="ToHtml"/> atomically (temp file, then rename).</summary>
-    public void SaveHtml(string path) => Reporting.AtomicFile.WriteAllText(path, ToHtml());
+    public void SaveHtml(string path) => IO.AtomicFile.WriteAllText(path, ToHtml());
 
     /// <summary>Rasterises the figure with SkiaSharp at <paramref name="scale"/> × its pixel size.</summary>
     public SKBitmap RenderBitmap(float scale = 1) => SkiaFigureRenderer.Render(this, scale);
@@ -90,7 +91,7 @@ public sealed class Figure
     }
 
     /// <summary>Writes <see cref="ToPng"/> atomically.</summary>
-    public void SavePng(string path, float scale = 1) => Reporting.AtomicFile.WriteAllBytes(path, ToPng(scale));
+    public void SavePng(string path, float scale = 1) => IO.AtomicFile.WriteAllBytes(path, ToPng(scale));
 
     public static implicit operator GenericChart(Figure figure) => figure.Chart;
 }

@@ -1,3 +1,4 @@
+using Blink.Workbench.IO;
 using SkiaSharp;
 
 namespace Blink.Workbench.Plots;
@@ -13,7 +14,7 @@ public static class PngEncoding
         return data.ToArray();
     }
 
-    public static void Save(SKBitmap bitmap, string path) => Reporting.AtomicFile.WriteAllBytes(path, Encode(bitmap));
+    public static void Save(SKBitmap bitmap, string path) => IO.AtomicFile.WriteAllBytes(path, Encode(bitmap));
 
     /// <summary>"data:image/png;base64,..." for embedding in HTML or Plotly layout images.</summary>
     public static string DataUri(SKBitmap bitmap) => "data:image/png;base64," + Convert.ToBase64String(Encode(bitmap));

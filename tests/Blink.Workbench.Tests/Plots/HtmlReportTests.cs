@@ -1,3 +1,4 @@
+using Blink.Workbench.IO;
 using System.Text.RegularExpressions;
 using Blink.Workbench.Plots;
 using Blink.Workbench.Reporting;

@@ -1,4 +1,4 @@
-using Blink.Workbench.Blink;
+using Blink.Workbench.Methods;
 using Blink.Workbench.Models;
 using Blink.Workbench.Models.Decoding;
 using Blink.Workbench.Models.Generation;
@@ -6,7 +6,7 @@ using Blink.Workbench.Tests.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Blink.Workbench.Tests.Blink;
+namespace Blink.Workbench.Tests.Methods;
 
 [Collection("Torch")]
 public class BlinkInterceptorTests

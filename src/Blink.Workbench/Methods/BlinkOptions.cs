@@ -1,4 +1,4 @@
-namespace Blink.Workbench.Blink;
+namespace Blink.Workbench.Methods;
 
 /// <summary>How attention heads are combined into one saliency map (paper-notes §2: mean over heads by default).</summary>
 public enum HeadAggregation { Mean, Max }

@@ -1,4 +1,4 @@
-namespace Blink.Workbench.Blink;
+namespace Blink.Workbench.Methods;
 
 public enum BlinkAction { None, Expand, Drop }
 

@@ -1,8 +1,8 @@
-using Blink.Workbench.Blink;
+using Blink.Workbench.Methods;
 using Blink.Workbench.Models.Decoding;
 using TorchSharp;
 
-namespace Blink.Workbench.Tests.Blink;
+namespace Blink.Workbench.Tests.Methods;
 
 [Collection("Torch")]
 public class SaliencyScannerTests

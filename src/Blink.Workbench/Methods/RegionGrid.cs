@@ -1,4 +1,4 @@
-namespace Blink.Workbench.Blink;
+namespace Blink.Workbench.Methods;
 
 /// <summary>One p×p region of the visual-token grid.</summary>
 public readonly record struct Region(int Row, int Col, int Size)

@@ -2,7 +2,7 @@ using Blink.Workbench.Models.Decoding;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Blink.Workbench.Blink;
+namespace Blink.Workbench.Methods;
 
 /// <summary>
 /// FastV (Chen et al., 2024) on the same seam: after layer K−1, keep the image tokens with the highest last-token

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Blink.Workbench.Blink;
+namespace Blink.Workbench.Methods;
 
 /// <summary>
 /// One TokenSR per Blink layer (TokenSR^(L) in the paper's notation). Checkpoint keys are

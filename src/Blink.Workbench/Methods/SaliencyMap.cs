@@ -1,4 +1,4 @@
-namespace Blink.Workbench.Blink;
+namespace Blink.Workbench.Methods;
 
 /// <summary>
 /// One layer's saliency scan: the query's attention over the visual grid, summed per region, and the concentration

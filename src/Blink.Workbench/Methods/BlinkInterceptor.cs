@@ -2,7 +2,7 @@ using Blink.Workbench.Models.Decoding;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Blink.Workbench.Blink;
+namespace Blink.Workbench.Methods;
 
 /// <summary>
 /// Blink inside one forward pass. At each participating layer L it scans the last prompt token's attention over the

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Blink.Workbench.Blink;
+namespace Blink.Workbench.Methods;
 
 /// <summary>
 /// Token super-resolution for one layer: bilinear ×s upsampling of a p×p patch of hidden states plus a learned residual

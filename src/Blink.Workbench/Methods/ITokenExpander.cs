@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Blink.Workbench.Blink;
+namespace Blink.Workbench.Methods;
 
 /// <summary>Turns a p×p patch of residual-stream hidden states into an s·p × s·p patch for one layer.</summary>
 public interface ITokenExpander

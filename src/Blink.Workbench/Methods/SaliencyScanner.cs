@@ -2,7 +2,7 @@ using Blink.Workbench.Models.Decoding;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Blink.Workbench.Blink;
+namespace Blink.Workbench.Methods;
 
 /// <summary>
 /// Saliency-guided scanning: turns a layer's observed attention rows into a <see cref="SaliencyMap"/>. Only the image
