@@ -41,6 +41,7 @@ public sealed class BaseTrainer
         torch.manual_seed(_options.Seed);
         var config = TinyModelConfig.Create(tokenizer, _options.Testbed.InputSize, _options.Testbed.PatchSize);
         var model = new LlavaForConditionalGeneration(config);
+        if (_options.HuggingFaceInit) ModelInitialization.HuggingFace(model);
         var bundle = new ModelBundle(model, tokenizer, PromptTemplate.Testbed, preprocessor, "blink-tiny-testbed");
         var source = new TestbedExampleSource(generator, preprocessor, bundle.Prompts);
 

@@ -16,6 +16,8 @@ public sealed record BaseTrainingOptions
     public int TrainSamples { get; init; } = 8000;
     /// <summary>Random zoomed views per scene: zoomed views make the crop teacher of TokenSR in-distribution.</summary>
     public int ZoomVariants { get; init; } = 1;
+    /// <summary>N(0, 0.02) matrices as Hugging Face initialises LLaMA/CLIP (true), or TorchSharp's module defaults.</summary>
+    public bool HuggingFaceInit { get; init; } = true;
     public int EvalEvery { get; init; } = 200;
     public int EvalSamples { get; init; } = 300;
     public int CheckpointEvery { get; init; } = 200;
