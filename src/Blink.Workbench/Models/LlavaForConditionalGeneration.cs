@@ -67,6 +67,17 @@ public sealed class LlavaForConditionalGeneration : nn.Module<LlavaInput, LlavaO
 
     public ScalarType DType => language_model.parameters().First().dtype;
 
+    /// <summary>
+    /// Hugging Face's vision <c>hidden_states[index]</c> with the class token at row 0: 0 is the embedding after
+    /// <c>pre_layrnorm</c>, i the output of encoder layer i−1. [B, 1 + N, Dv] in the model's dtype.
+    /// </summary>
+    public Tensor GetVisionHiddenState(Tensor pixelValues, int index)
+    {
+        if (index < 0 || index > Config.VisionConfig.NumHiddenLayers)
+            throw new ArgumentOutOfRangeException(nameof(index), $"Vision hidden state {index} is outside 0..{Config.VisionConfig.NumHiddenLayers}.");
+        return vision_tower.HiddenState(pixelValues.to(Device), index);
+    }
+
     /// <summary>Visual tokens for the language model: the configured vision layer, CLS dropped, projected. [B, N, D].</summary>
     public Tensor GetImageFeatures(Tensor pixelValues)
     {
