@@ -46,13 +46,13 @@ public sealed class LlavaForConditionalGeneration : nn.Module<LlavaInput, LlavaO
     private readonly LlamaForCausalLM language_model;
 #pragma warning restore IDE1006
 
-    public LlavaForConditionalGeneration(LlavaConfig config) : base(nameof(LlavaForConditionalGeneration))
+    public LlavaForConditionalGeneration(LlavaConfig config, Device? device = null) : base(nameof(LlavaForConditionalGeneration))
     {
         config.Validate();
         Config = config;
-        vision_tower = new CLIPVisionModel(config.VisionConfig);
-        multi_modal_projector = new LlavaMultiModalProjector(config);
-        language_model = new LlamaForCausalLM(config.TextConfig);
+        vision_tower = new CLIPVisionModel(config.VisionConfig, device);
+        multi_modal_projector = new LlavaMultiModalProjector(config, device);
+        language_model = new LlamaForCausalLM(config.TextConfig, device);
         RegisterComponents();
     }
 

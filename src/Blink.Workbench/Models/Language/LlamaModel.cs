@@ -29,13 +29,13 @@ public sealed class LlamaModel : nn.Module<DecoderInput, DecoderOutput>
     private readonly LlamaRotaryEmbedding rotary_emb;
 #pragma warning restore IDE1006
 
-    public LlamaModel(LlamaTextConfig config) : base(nameof(LlamaModel))
+    public LlamaModel(LlamaTextConfig config, Device? device = null) : base(nameof(LlamaModel))
     {
-        embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize, padding_idx: null);
+        embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize, padding_idx: null, device: device);
         layers = new ModuleList<LlamaDecoderLayer>();
-        for (var i = 0; i < config.NumHiddenLayers; i++) layers.Add(new LlamaDecoderLayer(config, i));
-        norm = new LlamaRMSNorm(config.HiddenSize, config.RmsNormEps);
-        rotary_emb = new LlamaRotaryEmbedding(config.HeadDim, config.RopeTheta);
+        for (var i = 0; i < config.NumHiddenLayers; i++) layers.Add(new LlamaDecoderLayer(config, i, device));
+        norm = new LlamaRMSNorm(config.HiddenSize, config.RmsNormEps, device);
+        rotary_emb = new LlamaRotaryEmbedding(config.HeadDim, config.RopeTheta, device);
         RegisterComponents();
     }
 
