@@ -67,7 +67,15 @@ public sealed class ModelBundle : IDisposable
         var template = PromptTemplate.ByName(meta.Template ?? "vicuna_v1");
         progress?.Invoke($"loading weights from {folder}");
         var model = LlavaWeights.Load(folder, config, device ?? torch.CPU, dtype ?? ScalarType.Float32, weightProgress);
-        return new ModelBundle(model, tokenizer, template, preprocessor, meta.ModelId ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))), folder);
+        try
+        {
+            return new ModelBundle(model, tokenizer, template, preprocessor, meta.ModelId ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))), folder);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Writes config, weights (atomic), preprocessor settings, tokenizer (word tokenizers only) and blink.json.</summary>
