@@ -31,6 +31,11 @@ public static class LlavaWeights
             model.eval();
             return model;
         }
+        catch (CheckpointMismatchException mismatch) when (OriginalLlavaLayout.Explain(mismatch) is { } explained)
+        {
+            model.Dispose();
+            throw explained;
+        }
         catch
         {
             model.Dispose();
