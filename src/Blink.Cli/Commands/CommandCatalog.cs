@@ -7,5 +7,6 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return BenchCommand.Create();
+        yield return ChatCommand.Create();
     }
 }
