@@ -8,5 +8,6 @@ internal static class CommandCatalog
     {
         yield return BenchCommand.Create();
         yield return ChatCommand.Create();
+        yield return TrainBaseCommand.Create();
     }
 }

@@ -43,6 +43,9 @@ public sealed record BenchmarkItem
     public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
 
     /// <summary>File and line the item was read from, for messages.</summary>
+    /// <summary>Ground-truth evidence box in original-image pixels, where the data provides one (the testbed does).</summary>
+    public Imaging.PixelBox? Evidence { get; init; }
+
     public string SourceFile { get; init; } = "";
 
     public int SourceLine { get; init; }

@@ -19,7 +19,7 @@ public sealed class BenchmarkRegistry
     public static BenchmarkRegistry Default { get; } = new(
     [
         new PopeBenchmark(), new MmeBenchmark(), new GqaBenchmark(), new MmBenchBenchmark(chinese: false),
-        new MmBenchBenchmark(chinese: true), new ScienceQaBenchmark(), new MmVetBenchmark(),
+        new MmBenchBenchmark(chinese: true), new ScienceQaBenchmark(), new MmVetBenchmark(), new TestbedBenchmark(),
     ]);
 
     public IReadOnlyList<string> Names => _byName.Keys.Order(StringComparer.Ordinal).ToList();

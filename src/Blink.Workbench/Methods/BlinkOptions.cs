@@ -107,12 +107,15 @@ public sealed record BlinkOptions
         return new BlinkOptions { FirstLayer = first, LastLayer = last, PatchSize = p, TauExpand = 3 * uniform, TauDrop = 1.5 * uniform };
     }
 
-    /// <summary>grid/6 when that divides (4 for LLaVA's 24), else the divisor nearest to it.</summary>
+    /// <summary>
+    /// grid/6 when that divides (4 for LLaVA's 24, i.e. 36 regions), else the divisor nearest to it — but at least 2,
+    /// since a 1×1 "region" is a single token (8×8 grid → p = 2, 16 regions).
+    /// </summary>
     public static int DefaultPatchSize(int gridSize)
     {
-        if (gridSize % 6 == 0) return gridSize / 6;
-        var divisors = Enumerable.Range(1, gridSize).Where(d => gridSize % d == 0 && d < gridSize).ToArray();
-        return divisors.OrderBy(d => Math.Abs(d - gridSize / 6.0)).ThenByDescending(d => d).First();
+        if (gridSize % 6 == 0 && gridSize >= 12) return gridSize / 6;
+        var divisors = Enumerable.Range(2, Math.Max(0, gridSize - 2)).Where(d => gridSize % d == 0).ToArray();
+        return divisors.Length == 0 ? 1 : divisors.OrderBy(d => Math.Abs(d - gridSize / 6.0)).ThenByDescending(d => d).First();
     }
 
     public bool Participates(int layer) => layer >= FirstLayer && layer <= LastLayer;

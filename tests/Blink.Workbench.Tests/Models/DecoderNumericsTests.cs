@@ -201,7 +201,7 @@ public class DecoderNumericsTests
         var pixels = TinyModels.Pixels();
         var ids = TinyModels.PromptIds();
         int[][] candidates = [[20], [21, 22], [23, 24, 25]];
-        var scores = CandidateScorer.LogLikelihoods(model, ids, pixels, candidates);
+        var scores = CandidateScorer.Score(model, ids, pixels, candidates).LogLikelihoods;
         for (var c = 0; c < candidates.Length; c++)
         {
             var seq = torch.cat([ids, torch.tensor(candidates[c].Select(x => (long)x).ToArray()).unsqueeze(0)], 1);

@@ -4,14 +4,20 @@ using static TorchSharp.torch;
 
 namespace Blink.Workbench.Models.Generation;
 
+/// <param name="LogLikelihoods">Sum of token log-probabilities per candidate (natural log), in the order given.</param>
+/// <param name="PrefillTokensPerLayer">Tokens each decoder layer processed in the prompt's prefill.</param>
+public sealed record CandidateScores(double[] LogLikelihoods, IReadOnlyList<int> PrefillTokensPerLayer)
+{
+    public int Best => Array.IndexOf(LogLikelihoods, LogLikelihoods.Max());
+}
+
 /// <summary>
 /// Closed-set answering: the log-likelihood of each candidate answer after the prompt. The prompt is processed once
 /// (interventions included); each candidate then continues from the cache and is rolled back afterwards.
 /// </summary>
 public static class CandidateScorer
 {
-    /// <returns>Sum of token log-probabilities per candidate (natural log), in the order given.</returns>
-    public static double[] LogLikelihoods(
+    public static CandidateScores Score(
         LlavaForConditionalGeneration model,
         Tensor inputIds,
         Tensor? pixelValues,
@@ -46,6 +52,6 @@ public static class CandidateScorer
             }
             scores[i] = total;
         }
-        return scores;
+        return new CandidateScores(scores, prefill.TokensPerLayer);
     }
 }

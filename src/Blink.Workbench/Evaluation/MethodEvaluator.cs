@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Blink.Workbench.Benchmarks;
+using Blink.Workbench.Methods;
+
+namespace Blink.Workbench.Evaluation;
+
+/// <summary>Where one method stands while answering.</summary>
+public sealed record EvaluationProgress(string Method, int Done, int Total);
+
+/// <summary>
+/// Runs methods over a benchmark's items, writing LLaVA answer files (resumable: answered questions are skipped after a
+/// restart; shardable with num-chunks/chunk-idx), then scores them and compares every method with the baseline on the
+/// same items: accuracy with its interval, the paired difference with a bootstrap 95% CI and McNemar's test, and cost
+/// (tokens processed summed over layers, prefill time, expansions per question).
+/// </summary>
+public sealed class MethodEvaluator(MethodRunner runner)
+{
+    public const string AnswersFolder = "answers";
+
+    public static string AnswerPath(EvaluationOptions o, string method) => Path.Combine(o.OutputDirectory, AnswersFolder,
+        o.NumChunks == 1 ? $"{method}.jsonl" : $"{method}.chunk{o.ChunkIndex}of{o.NumChunks}.jsonl");
+
+    /// <summary>Answers every (remaining) question of this shard with every method.</summary>
+    public void Answer(IBenchmark benchmark, IReadOnlyList<BenchmarkItem> items, IReadOnlyList<MethodSpec> methods, EvaluationOptions options,
+        IProgress<EvaluationProgress>? progress = null, CancellationToken ct = default)
+    {
+        options.Validate();
+        runner.Validate(methods);
+        if (methods.Any(m => m.UsesGroundTruth) && items.Any(i => i.Evidence is null))
+            throw new ArgumentException($"{string.Join(", ", methods.Where(m => m.UsesGroundTruth).Select(m => m.Name))} need evidence boxes, which {benchmark.Name} does not provide.");
+        Directory.CreateDirectory(Path.Combine(options.OutputDirectory, AnswersFolder));
+        var index = items.Select((item, i) => (item.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        foreach (var method in methods)
+        {
+            using var writer = AnswerFileWriter.Open(AnswerPath(options, method.Name), runner.Bundle.ModelId, method.Name);
+            BenchmarkRun.AnswerAll(items, writer, item =>
+            {
+                using var image = item.Image.Decode();
+                var answer = runner.Answer(method, new MethodInput(image, item.Prompt, index[item.Id], item.Evidence, benchmark.CandidateAnswers(item)));
+                return new ModelAnswer(answer.Text, Metadata(answer));
+            }, options.NumChunks, options.ChunkIndex, new Progress(progress, method.Name), ct);
+        }
+    }
+
+    /// <summary>Merges chunk answer files of every method (after all shards ran).</summary>
+    public static void Merge(IReadOnlyList<BenchmarkItem> items, IReadOnlyList<MethodSpec> methods, EvaluationOptions options)
+    {
+        var order = items.Select(i => i.Id).Distinct().ToArray();
+        foreach (var method in methods)
+        {
+            var shards = Enumerable.Range(0, options.NumChunks).Select(c => AnswerPath(options with { ChunkIndex = c }, method.Name)).ToArray();
+            var absent = shards.Where(s => !File.Exists(s)).ToArray();
+            if (absent.Length > 0) throw new FileNotFoundException($"Cannot merge {method.Name}: missing shard(s) {string.Join(", ", absent)}.");
+            AnswerFile.MergeShards(shards, order, AnswerPath(options with { NumChunks = 1, ChunkIndex = 0 }, method.Name));
+        }
+    }
+
+    /// <summary>Scores the merged answer files and writes results.{md,csv,json} plus each method's official files.</summary>
+    public static ResultsTable Score(IBenchmark benchmark, IReadOnlyList<BenchmarkItem> items, IReadOnlyList<MethodSpec> methods, EvaluationOptions options)
+    {
+        var baseline = methods.Any(m => m.Name == options.Baseline) ? options.Baseline : null;
+        var table = new ResultsTable(benchmark.Name, baseline, options.BootstrapResamples, options.Seed);
+        foreach (var method in methods)
+        {
+            var path = AnswerPath(options with { NumChunks = 1, ChunkIndex = 0 }, method.Name);
+            if (!File.Exists(path)) throw new FileNotFoundException($"No answers for {method.Name} at {path} (run the answering step, or merge the shards).", path);
+            var answers = AnswerFile.ReadUnique(path);
+            foreach (var a in answers.Where(a => a.Method is not null && a.Method != method.Name))
+                throw new InvalidDataException($"{path}:{a.LineNumber}: answer written by method '{a.Method}', expected '{method.Name}'.");
+            var score = benchmark.Score(items, answers);
+            var official = Path.Combine(options.OutputDirectory, "official", method.Name);
+            benchmark.WriteOfficialFiles(items, answers, official, method.Name);
+            table.Add(method.Name, score.Outcomes, Costs(answers), Metrics(answers, method));
+        }
+        table.WriteAll(options.OutputDirectory, "results");
+        return table;
+    }
+
+    private static JsonObject Metadata(MethodAnswer answer)
+    {
+        var meta = new JsonObject
+        {
+            ["tokens_total"] = answer.TokensPerLayer.Sum(),
+            ["tokens_per_layer"] = new JsonArray(answer.TokensPerLayer.Select(t => (JsonNode)t).ToArray()),
+            ["prefill_ms"] = Math.Round(answer.PrefillTime.TotalMilliseconds, 3),
+        };
+        if (answer.ChoiceIndex is { } c) meta["choice_index"] = c;
+        if (answer.Trace is { } trace)
+        {
+            meta["expansions"] = trace.Expansions;
+            meta["drops"] = trace.Drops;
+            meta["trace"] = trace.ToString();
+        }
+        return meta;
+    }
+
+    private static Dictionary<string, double> Costs(IReadOnlyList<AnswerRecord> answers) => new()
+    {
+        ["tokens_total"] = Mean(answers, "tokens_total"),
+        ["prefill_ms"] = Mean(answers, "prefill_ms"),
+    };
+
+    private static Dictionary<string, double> Metrics(IReadOnlyList<AnswerRecord> answers, MethodSpec method) =>
+        method.Kind == MethodKind.Blink
+            ? new() { ["expansions_per_question"] = Mean(answers, "expansions"), ["drops_per_question"] = Mean(answers, "drops") }
+            : new();
+
+    private static double Mean(IReadOnlyList<AnswerRecord> answers, string key)
+    {
+        var values = answers.Select(a => a.Metadata.TryGetPropertyValue(key, out var n) && n is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN)
+            .Where(d => !double.IsNaN(d)).ToArray();
+        return values.Length == 0 ? double.NaN : values.Average();
+    }
+
+    private sealed class Progress(IProgress<EvaluationProgress>? inner, string method) : IProgress<(int Done, int Total)>
+    {
+        public void Report((int Done, int Total) value) => inner?.Report(new EvaluationProgress(method, value.Done, value.Total));
+    }
+}

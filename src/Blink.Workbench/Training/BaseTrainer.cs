@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Blink.Workbench.Data.Testbed;
+using Blink.Workbench.Imaging;
+using Blink.Workbench.IO;
+using Blink.Workbench.Models;
+using Blink.Workbench.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Blink.Workbench.Training;
+
+/// <summary>
+/// Trains the embedded tiny LLaVA from scratch on the testbed: next-token cross-entropy on "answer &lt;/s&gt;" after the
+/// prompt, AdamW with warm-up and cosine decay, half of the examples zoomed (so zoomed views — the TokenSR teacher — are
+/// in distribution). Reproducible from its seed; checkpoints atomically and resumes where it stopped.
+/// </summary>
+public sealed class BaseTrainer
+{
+    private const string StateFile = "trainer_state.json";
+    private readonly BaseTrainingOptions _options;
+    private readonly string _workDir;
+
+    public BaseTrainer(BaseTrainingOptions options, string workDir)
+    {
+        options.Validate();
+        _options = options;
+        _workDir = workDir;
+    }
+
+    public string CheckpointDir => Path.Combine(_workDir, "checkpoint");
+
+    public sealed record TrainerState(int Step, List<TrainingProgress> History);
+
+    /// <summary>Runs (or resumes) training and returns the trained bundle.</summary>
+    public ModelBundle Run(IProgress<TrainingProgress>? progress = null, CancellationToken ct = default, bool resume = true)
+    {
+        var tokenizer = WordTokenizer.ForTestbed();
+        var generator = new TestbedGenerator(_options.Testbed);
+        var preprocessor = new ImagePreprocessor(new ImagePreprocessOptions { Size = _options.Testbed.InputSize, PatchSize = _options.Testbed.PatchSize });
+        torch.manual_seed(_options.Seed);
+        var config = TinyModelConfig.Create(tokenizer, _options.Testbed.InputSize, _options.Testbed.PatchSize);
+        var model = new LlavaForConditionalGeneration(config);
+        var bundle = new ModelBundle(model, tokenizer, PromptTemplate.Testbed, preprocessor, "blink-tiny-testbed");
+        var source = new TestbedExampleSource(generator, preprocessor, bundle.Prompts);
+
+        var optimizer = torch.optim.AdamW(model.parameters(), lr: _options.LearningRate, weight_decay: _options.WeightDecay);
+        var state = new TrainerState(0, []);
+        var found = resume ? TrainingCheckpoint.Find(CheckpointDir, StateFile) : null;
+        if (found is not null)
+        {
+            CheckpointLoader.Load(model, Path.Combine(found, "model.safetensors"));
+            optimizer.load_state_dict(Path.Combine(found, "optimizer.bin"));
+            state = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(found, StateFile)))
+                    ?? throw new InvalidDataException($"{found}/{StateFile}: empty trainer state.");
+            progress?.Report(new TrainingProgress(state.Step, _options.Steps, double.NaN, 0, TimeSpan.Zero, TimeSpan.Zero, null, $"resumed from step {state.Step} ({found})"));
+        }
+
+        progress?.Report(new TrainingProgress(state.Step, _options.Steps, double.NaN, 0, TimeSpan.Zero, TimeSpan.Zero, null, $"rendering {_options.TrainSamples} training scenes ×{1 + _options.ZoomVariants} views…"));
+        var pool = ExamplePool.Build(source, TestbedSplit.Train, _options.TrainSamples, _options.ZoomVariants,
+            (n, total) => progress?.Report(new TrainingProgress(state.Step, _options.Steps, double.NaN, 0, TimeSpan.Zero, TimeSpan.Zero, null, $"rendered {n}/{total} scenes")), ct);
+        var val = ExamplePool.Views(source, TestbedSplit.Val, 0, _options.EvalSamples, TestbedView.Base).All;
+
+        var clock = Stopwatch.StartNew();
+        var startStep = state.Step;
+        model.train();
+        var lossWindow = new Queue<double>();
+        for (var step = state.Step; step < _options.Steps; step++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var lr = CosineSchedule.At(step, _options.Steps, _options.WarmupSteps, _options.LearningRate);
+            foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
+            double loss;
+            using (var scope = NewDisposeScope())
+            {
+                var examples = BatchFor(step, pool);
+                using var batch = TestbedBatch.Create(examples, tokenizer.PadId, tokenizer.EosId, withAnswer: true, model.Device);
+                var logits = model.forward(new LlavaInput(batch.InputIds, batch.Pixels, Logits: LogitsMode.All)).Logits;
+                var lossTensor = AnswerLoss(logits, batch, tokenizer.EosId);
+                optimizer.zero_grad();
+                lossTensor.backward();
+                nn.utils.clip_grad_norm_(model.parameters(), _options.GradientClip);
+                optimizer.step();
+                loss = lossTensor.item<float>();
+            }
+            lossWindow.Enqueue(loss);
+            if (lossWindow.Count > 50) lossWindow.Dequeue();
+            var done = step + 1;
+            var rate = clock.Elapsed.TotalSeconds / Math.Max(1, done - startStep);
+            var remaining = TimeSpan.FromSeconds(rate * (_options.Steps - done));
+            double? valAcc = null;
+            if (done % _options.EvalEvery == 0 || done == _options.Steps)
+            {
+                model.eval();
+                var predictions = ClosedSetPredictor.Predict(model, val, tokenizer.PadId, tokenizer.EosId);
+                valAcc = ClosedSetPredictor.Accuracy(val, predictions).Overall;
+                model.train();
+            }
+            var report = new TrainingProgress(done, _options.Steps, lossWindow.Average(), lr, clock.Elapsed, remaining, valAcc);
+            if (done % 10 == 0 || valAcc is not null) state.History.Add(report);
+            progress?.Report(report);
+            if (done % _options.CheckpointEvery == 0 || done == _options.Steps)
+            {
+                var snapshot = state with { Step = done };
+                TrainingCheckpoint.Save(CheckpointDir, dir =>
+                {
+                    CheckpointLoader.Save(model, Path.Combine(dir, "model.safetensors"));
+                    optimizer.save_state_dict(Path.Combine(dir, "optimizer.bin"));
+                    File.WriteAllText(Path.Combine(dir, StateFile), JsonSerializer.Serialize(snapshot));
+                });
+                state = snapshot;
+            }
+        }
+        model.eval();
+        LastHistory = state.History;
+        return bundle;
+    }
+
+    /// <summary>The loss/accuracy curve of the latest run (including the part before a resume).</summary>
+    public IReadOnlyList<TrainingProgress> LastHistory { get; private set; } = [];
+
+    /// <summary>Deterministic batch of a step: a seeded permutation of the pool per epoch.</summary>
+    private TestbedExample[] BatchFor(int step, ExamplePool pool)
+    {
+        var perEpoch = pool.Count / _options.BatchSize;
+        var epoch = step / perEpoch;
+        var offset = step % perEpoch * _options.BatchSize;
+        var order = Permutation(pool.Count, _options.Seed * 7919 + epoch);
+        return Enumerable.Range(offset, _options.BatchSize).Select(i => pool[order[i]]).ToArray();
+    }
+
+    private int[]? _orderCache;
+    private int _orderSeed = int.MinValue;
+
+    private int[] Permutation(int n, int seed)
+    {
+        if (_orderCache is not null && _orderSeed == seed) return _orderCache;
+        var rng = new Random(seed);
+        var order = Enumerable.Range(0, n).ToArray();
+        rng.Shuffle(order);
+        _orderCache = order;
+        _orderSeed = seed;
+        return order;
+    }
+
+    /// <summary>Mean cross-entropy of predicting the answer (at the last prompt token) and &lt;/s&gt; (at the answer).</summary>
+    private static Tensor AnswerLoss(Tensor logits, TestbedBatch batch, int eosId)
+    {
+        var b = batch.Size;
+        var rows = torch.arange(b, dtype: ScalarType.Int64, device: logits.device);
+        var at = torch.tensor(batch.LastPromptIndex, device: logits.device);
+        var answerLogits = logits[rows, at];
+        var eosLogits = logits[rows, at + 1];
+        var answers = torch.tensor(batch.Answers, device: logits.device);
+        var eos = torch.full(b, eosId, dtype: ScalarType.Int64, device: logits.device);
+        return nn.functional.cross_entropy(torch.cat([answerLogits, eosLogits]), torch.cat([answers, eos]));
+    }
+}

@@ -1,0 +1,90 @@
+using Blink.Workbench.Data.Testbed;
+using Blink.Workbench.Imaging;
+using Blink.Workbench.Text;
+
+namespace Blink.Workbench.Training;
+
+/// <summary>
+/// Turns testbed samples into model inputs for a given view. Everything is a pure function of (split, index, view,
+/// salt), so training can resume at any step and evaluation is reproducible.
+/// </summary>
+public sealed class TestbedExampleSource
+{
+    private readonly TestbedGenerator _generator;
+    private readonly ImagePreprocessor _preprocessor;
+    private readonly PromptBuilder _prompts;
+    private readonly ITextTokenizer _tokenizer;
+
+    public TestbedExampleSource(TestbedGenerator generator, ImagePreprocessor preprocessor, PromptBuilder prompts)
+    {
+        _generator = generator;
+        _preprocessor = preprocessor;
+        _prompts = prompts;
+        _tokenizer = prompts.Tokenizer;
+        if (preprocessor.Options.Size != generator.Options.InputSize)
+            throw new ArgumentException($"The model takes {preprocessor.Options.Size}px images but the testbed is generated for {generator.Options.InputSize}px.");
+    }
+
+    public TestbedGenerator Generator => _generator;
+    public ImagePreprocessor Preprocessor => _preprocessor;
+    public PromptBuilder Prompts => _prompts;
+
+    /// <summary>Original-image pixels per visual token (the testbed renders at RenderScale × the input size).</summary>
+    public int TokenPixels => _generator.Options.PatchSize * _generator.Options.RenderScale;
+
+    public TestbedExample Create(TestbedSplit split, int index, TestbedView view, ulong salt = 0)
+    {
+        using var sample = _generator.Generate(split, index);
+        return Create(sample, view, salt);
+    }
+
+    public TestbedExample Create(TestbedSample sample, TestbedView view, ulong salt = 0)
+    {
+        // Quadrant-count questions change meaning under a crop: they are always shown whole.
+        if (view != TestbedView.Base && !ZoomAugmentation.IsZoomInvariant(sample.Scene)) view = TestbedView.Base;
+        float[] pixels;
+        switch (view)
+        {
+            case TestbedView.Base:
+                pixels = _preprocessor.ToChw(sample.Image);
+                break;
+            case TestbedView.RandomZoom:
+            {
+                var rng = new TestbedRandom(_generator.SampleSeed(SplitOf(sample), IndexOf(sample)) ^ (0x9E3779B97F4A7C15UL * (salt + 1)));
+                using var zoomed = ZoomAugmentation.RandomZoom(sample, rng, _generator.Options.InputSize, TokenPixels);
+                pixels = _preprocessor.ToChw(zoomed.Image);
+                break;
+            }
+            default:
+            {
+                using var crop = EvidenceCrop(sample.Image, sample.Question.Evidence);
+                pixels = _preprocessor.ToChw(crop);
+                break;
+            }
+        }
+        return Build(sample.Question, view, pixels);
+    }
+
+    /// <summary>The evidence box with a little context, square, at least 1.5 tokens wide in original pixels.</summary>
+    public SkiaSharp.SKBitmap EvidenceCrop(SkiaSharp.SKBitmap image, PixelBox evidence) =>
+        ImageCrop.CropWithContext(image, evidence.Inflate(TokenPixels * 0.25), TokenPixels * 1.5, square: true, out _);
+
+    public TestbedExample Build(TestbedQuestion question, TestbedView view, float[] pixels)
+    {
+        var ids = _prompts.BuildIds(question.Text);
+        var answer = IdOf(question.Answer, question.QuestionId);
+        var choices = question.Choices.Select(c => IdOf(c, question.QuestionId)).ToArray();
+        if (!choices.Contains(answer)) throw new InvalidDataException($"Question {question.QuestionId}: the answer '{question.Answer}' is not among its choices.");
+        return new TestbedExample(question, view, pixels, ids, answer, choices);
+    }
+
+    private int IdOf(string word, string questionId)
+    {
+        var ids = _tokenizer.Encode(word, addBos: false);
+        if (ids.Count != 1) throw new InvalidDataException($"Question {questionId}: answer '{word}' is not a single token of the model's vocabulary.");
+        return ids[0];
+    }
+
+    private static TestbedSplit SplitOf(TestbedSample s) => TestbedSplitNames.Parse(s.Question.QuestionId.Split('_')[0]);
+    private static int IndexOf(TestbedSample s) => int.Parse(s.Question.QuestionId.Split('_')[1], System.Globalization.CultureInfo.InvariantCulture);
+}
