@@ -1,3 +1,5 @@
+using Blink.Workbench.IO;
+using Blink.Workbench.Text;
 using Spectre.Console;
 
 namespace Blink.Cli.Commands;
@@ -11,7 +13,8 @@ internal static class CliErrors
         {
             return body();
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or InvalidOperationException or IOException or KeyNotFoundException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or InvalidOperationException or IOException or KeyNotFoundException
+                                   or CheckpointFormatException or CheckpointMismatchException or TokenizerFormatException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             if (Environment.GetEnvironmentVariable("BLINK_DEBUG") == "1") Console.Error.WriteLine(e);

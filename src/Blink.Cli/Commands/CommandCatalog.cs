@@ -7,6 +7,7 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return BenchCommand.Create();
+        yield return ChatCommand.Create();
         yield return TrainBaseCommand.Create();
     }
 }

@@ -34,59 +34,20 @@ public static class CheckpointLoader
         ArgumentNullException.ThrowIfNull(module);
         ArgumentNullException.ThrowIfNull(checkpoint);
         var stateDict = module.state_dict();
-
-        // Plan: module key -> checkpoint key, plus everything that does not fit. Nothing is read yet.
-        var plan = new Dictionary<string, string>(StringComparer.Ordinal);
-        var skipped = new List<string>();
-        var unexpected = new List<(string Key, string File)>();
-        var duplicates = new List<string>();
-        var mismatched = new List<CheckpointKeyMismatch>();
-        foreach (var checkpointKey in checkpoint.Keys)
-        {
-            var moduleKey = mapKey is null ? checkpointKey : mapKey(checkpointKey);
-            if (moduleKey is null)
-            {
-                skipped.Add(checkpointKey);
-                continue;
-            }
-            if (!stateDict.TryGetValue(moduleKey, out var target))
-            {
-                unexpected.Add((moduleKey, checkpoint.FileOf(checkpointKey).FilePath));
-                continue;
-            }
-            if (!plan.TryAdd(moduleKey, checkpointKey))
-            {
-                duplicates.Add($"{moduleKey} <- '{plan[moduleKey]}' and '{checkpointKey}'");
-                continue;
-            }
-            var entry = checkpoint.GetEntry(checkpointKey);
-            var sameShape = entry.Shape.SequenceEqual(target.shape);
-            var sameKind = IsFloating(entry.DType.ToScalarType()) == IsFloating(target.dtype);
-            if (!sameShape || !sameKind)
-            {
-                mismatched.Add(new CheckpointKeyMismatch(moduleKey, checkpointKey, checkpoint.FileOf(checkpointKey).FilePath,
-                    $"{target.dtype} [{string.Join(", ", target.shape)}]", $"{entry.DType} {entry.ShapeText}"));
-            }
-        }
-        var missing = stateDict.Keys.Where(k => !plan.ContainsKey(k)).ToList();
-
-        if (mismatched.Count > 0 || duplicates.Count > 0 || (strict && (missing.Count > 0 || unexpected.Count > 0)))
-        {
-            throw new CheckpointMismatchException(checkpoint.Source, strict ? missing : [], strict ? unexpected : [], mismatched, duplicates);
-        }
+        var plan = CheckpointPlan.Create(stateDict, [new CheckpointSource(checkpoint, mapKey)], strict);
 
         // Copy, one tensor at a time. copy_ converts dtype and moves across devices in one step.
-        var loaded = new List<string>(plan.Count);
+        var loaded = new List<string>(plan.Items.Count);
         using (torch.no_grad())
         {
-            foreach (var (moduleKey, checkpointKey) in plan)
+            foreach (var item in plan.Items)
             {
-                using var source = checkpoint.ReadTensor(checkpointKey);
-                stateDict[moduleKey].copy_(source);
-                loaded.Add(moduleKey);
+                using var source = item.Checkpoint.ReadTensor(item.CheckpointKey);
+                stateDict[item.ModuleKey].copy_(source);
+                loaded.Add(item.ModuleKey);
             }
         }
-        return new CheckpointLoadReport(checkpoint.Source, loaded, skipped, missing, unexpected.Select(u => u.Key).ToList());
+        return plan.Report(loaded);
     }
 
     /// <summary>
@@ -115,7 +76,4 @@ public static class CheckpointLoader
     /// <summary>Extension form of <see cref="Save"/>.</summary>
     public static IReadOnlyList<string> SaveCheckpoint(this nn.Module module, string path, IReadOnlyDictionary<string, string>? metadata = null) =>
         Save(module, path, metadata);
-
-    private static bool IsFloating(ScalarType type) =>
-        type is ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Float32 or ScalarType.Float64;
 }

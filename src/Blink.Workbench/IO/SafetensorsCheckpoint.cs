@@ -91,7 +91,9 @@ public sealed class SafetensorsCheckpoint : IDisposable
                 var shardPath = Path.Combine(folder, shard);
                 if (!File.Exists(shardPath))
                 {
-                    throw new CheckpointFormatException(indexPath, null, $"shard '{shard}' named in weight_map does not exist ({shardPath})");
+                    var keys = weightMap.Where(kv => kv.Value == shard).Select(kv => kv.Key).Order(StringComparer.Ordinal).ToList();
+                    throw new CheckpointFormatException(indexPath, null,
+                        $"shard '{shard}' named in weight_map does not exist ({shardPath}); it should hold {keys.Count} tensor(s), e.g. '{keys[0]}'");
                 }
                 var opened = SafetensorsFile.Open(shardPath);
                 files.Add(opened);

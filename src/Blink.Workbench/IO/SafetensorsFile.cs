@@ -97,6 +97,32 @@ public sealed class SafetensorsFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// Fills an existing tensor of the entry's shape. A contiguous CPU destination of the stored dtype is filled straight
+    /// from the file (no second copy); any other (another dtype, a GPU) goes through one CPU tensor of this entry,
+    /// released at once, so at most one tensor's bytes are ever staged on the host.
+    /// </summary>
+    public void ReadInto(string key, Tensor destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var entry = GetEntry(key);
+        if (!entry.Shape.SequenceEqual(destination.shape))
+        {
+            throw new ArgumentException(
+                $"{FilePath}: tensor '{key}' is {entry.ShapeText} but the destination is [{string.Join(", ", destination.shape)}].", nameof(destination));
+        }
+        if (destination.device_type == DeviceType.CPU && destination.dtype == entry.DType.ToScalarType() && destination.is_contiguous())
+        {
+            FillFromFile(destination, entry);
+            return;
+        }
+        using var staged = ReadTensor(key);
+        using (torch.no_grad())
+        {
+            destination.copy_(staged);
+        }
+    }
+
     private void FillFromFile(Tensor tensor, SafetensorsEntry entry)
     {
         if (entry.ByteLength == 0)

@@ -55,10 +55,11 @@ public sealed class LlavaConfig
             using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw new InvalidDataException($"{source}: expected a JSON object at the top level.");
-            if (doc.RootElement.TryGetProperty("mm_projector_type", out _) || doc.RootElement.TryGetProperty("mm_vision_tower", out _))
+            var marker = OriginalLlavaLayout.ConfigMarkers.FirstOrDefault(m => doc.RootElement.TryGetProperty(m, out _));
+            if (marker is not null)
                 throw new InvalidDataException(
-                    $"{source}: this is the original liuhaotian/LLaVA layout (mm_projector, separate CLIP tower). " +
-                    "Load it with LlavaCheckpoint (it maps the keys), or convert it with transformers' convert_llava_weights_to_hf.py.");
+                    $"{source}: '{marker}' marks the original liuhaotian/LLaVA layout (LLaMA keys with model.mm_projector, " +
+                    $"CLIP tower in a separate folder, no <image> token), which the workbench does not load. {OriginalLlavaLayout.ConversionHint}");
             config = doc.RootElement.Deserialize<LlavaConfig>(JsonOptions);
         }
         catch (JsonException e)

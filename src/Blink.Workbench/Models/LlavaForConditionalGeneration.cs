@@ -46,13 +46,13 @@ public sealed class LlavaForConditionalGeneration : nn.Module<LlavaInput, LlavaO
     private readonly LlamaForCausalLM language_model;
 #pragma warning restore IDE1006
 
-    public LlavaForConditionalGeneration(LlavaConfig config) : base(nameof(LlavaForConditionalGeneration))
+    public LlavaForConditionalGeneration(LlavaConfig config, Device? device = null) : base(nameof(LlavaForConditionalGeneration))
     {
         config.Validate();
         Config = config;
-        vision_tower = new CLIPVisionModel(config.VisionConfig);
-        multi_modal_projector = new LlavaMultiModalProjector(config);
-        language_model = new LlamaForCausalLM(config.TextConfig);
+        vision_tower = new CLIPVisionModel(config.VisionConfig, device);
+        multi_modal_projector = new LlavaMultiModalProjector(config, device);
+        language_model = new LlamaForCausalLM(config.TextConfig, device);
         RegisterComponents();
     }
 
@@ -66,6 +66,17 @@ public sealed class LlavaForConditionalGeneration : nn.Module<LlavaInput, LlavaO
     public Device Device => language_model.parameters().First().device;
 
     public ScalarType DType => language_model.parameters().First().dtype;
+
+    /// <summary>
+    /// Hugging Face's vision <c>hidden_states[index]</c> with the class token at row 0: 0 is the embedding after
+    /// <c>pre_layrnorm</c>, i the output of encoder layer i−1. [B, 1 + N, Dv] in the model's dtype.
+    /// </summary>
+    public Tensor GetVisionHiddenState(Tensor pixelValues, int index)
+    {
+        if (index < 0 || index > Config.VisionConfig.NumHiddenLayers)
+            throw new ArgumentOutOfRangeException(nameof(index), $"Vision hidden state {index} is outside 0..{Config.VisionConfig.NumHiddenLayers}.");
+        return vision_tower.HiddenState(pixelValues.to(Device), index);
+    }
 
     /// <summary>Visual tokens for the language model: the configured vision layer, CLS dropped, projected. [B, N, D].</summary>
     public Tensor GetImageFeatures(Tensor pixelValues)

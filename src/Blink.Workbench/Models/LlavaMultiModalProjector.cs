@@ -12,12 +12,12 @@ public sealed class LlavaMultiModalProjector : nn.Module<Tensor, Tensor>
     private readonly Linear linear_2;
 #pragma warning restore IDE1006
 
-    public LlavaMultiModalProjector(LlavaConfig config) : base(nameof(LlavaMultiModalProjector))
+    public LlavaMultiModalProjector(LlavaConfig config, Device? device = null) : base(nameof(LlavaMultiModalProjector))
     {
         var inDim = config.VisionConfig.HiddenSize;
         var outDim = config.TextConfig.HiddenSize;
-        linear_1 = nn.Linear(inDim, outDim, hasBias: config.MultimodalProjectorBias);
-        linear_2 = nn.Linear(outDim, outDim, hasBias: config.MultimodalProjectorBias);
+        linear_1 = nn.Linear(inDim, outDim, hasBias: config.MultimodalProjectorBias, device: device);
+        linear_2 = nn.Linear(outDim, outDim, hasBias: config.MultimodalProjectorBias, device: device);
         RegisterComponents();
     }
 

@@ -46,7 +46,13 @@ public sealed class ModelBundle : IDisposable
         torch.tensor(Prompts.BuildIds(question), dtype: ScalarType.Int64).unsqueeze(0);
 
     /// <summary>Loads a model folder. Weights go to <paramref name="device"/> in <paramref name="dtype"/> (default float32).</summary>
-    public static ModelBundle Load(string folder, Device? device = null, ScalarType? dtype = null, Action<string>? progress = null)
+    /// <param name="folder">A llava-hf folder (config.json, safetensors, tokenizer.model, preprocessor_config.json).</param>
+    /// <param name="device">Where the weights go (CPU when null).</param>
+    /// <param name="dtype">Weight dtype (float32 when null).</param>
+    /// <param name="progress">Messages about the stages of loading.</param>
+    /// <param name="weightProgress">Called after each weight tensor is loaded (for a progress bar).</param>
+    public static ModelBundle Load(string folder, Device? device = null, ScalarType? dtype = null, Action<string>? progress = null,
+        Action<CheckpointLoadProgress>? weightProgress = null)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Model folder not found: {folder}");
         var config = LlavaConfig.FromFile(Path.Combine(folder, "config.json"));
@@ -60,8 +66,16 @@ public sealed class ModelBundle : IDisposable
         var preprocessor = new ImagePreprocessor(ReadPreprocessor(folder, config));
         var template = PromptTemplate.ByName(meta.Template ?? "vicuna_v1");
         progress?.Invoke($"loading weights from {folder}");
-        var model = LlavaWeights.Load(folder, config, device ?? torch.CPU, dtype ?? ScalarType.Float32, progress);
-        return new ModelBundle(model, tokenizer, template, preprocessor, meta.ModelId ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))), folder);
+        var model = LlavaWeights.Load(folder, config, device ?? torch.CPU, dtype ?? ScalarType.Float32, weightProgress);
+        try
+        {
+            return new ModelBundle(model, tokenizer, template, preprocessor, meta.ModelId ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))), folder);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Writes config, weights (atomic), preprocessor settings, tokenizer (word tokenizers only) and blink.json.</summary>

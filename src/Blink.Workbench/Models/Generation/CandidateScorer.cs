@@ -44,7 +44,7 @@ public static class CandidateScorer
             if (c.Length > 1)
             {
                 using var candidateScope = NewDisposeScope();
-                var feed = torch.tensor(c[..^1].Select(x => (long)x).ToArray(), dtype: ScalarType.Int64).reshape(1, c.Length - 1);
+                var feed = torch.tensor(c[..^1].Select(x => (long)x).ToArray(), dtype: ScalarType.Int64, device: model.Device).reshape(1, c.Length - 1);
                 var output = model.forward(new LlavaInput(feed, null, cache, interceptor, LogitsMode.All));
                 var logProbs = output.Logits[0].log_softmax(-1).cpu();
                 for (var j = 1; j < c.Length; j++) total += logProbs[j - 1, c[j]].item<float>();

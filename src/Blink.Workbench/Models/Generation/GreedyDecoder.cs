@@ -35,6 +35,7 @@ public static class GreedyDecoder
         var total = Stopwatch.StartNew();
         var tokens = new List<int>();
         using var cache = options.UseCache ? new KvCache(model.DecoderLayerCount) : null;
+        var device = model.Device; // step ids are created where the weights are, not on the CPU and copied
         var features = imageFeatures ?? (pixelValues is null ? null : model.GetImageFeatures(pixelValues));
 
         var prefillClock = Stopwatch.StartNew();
@@ -52,13 +53,13 @@ public static class GreedyDecoder
             using var stepScope = NewDisposeScope();
             if (cache is not null)
             {
-                var ids = torch.tensor(new[] { next }, dtype: ScalarType.Int64).reshape(1, 1);
+                var ids = torch.tensor(new[] { next }, dtype: ScalarType.Int64, device: device).reshape(1, 1);
                 output = model.forward(new LlavaInput(ids, null, cache, interceptor));
             }
             else
             {
                 sequence.Add(next);
-                var ids = torch.tensor(sequence.ToArray(), dtype: ScalarType.Int64).reshape(1, sequence.Count);
+                var ids = torch.tensor(sequence.ToArray(), dtype: ScalarType.Int64, device: device).reshape(1, sequence.Count);
                 output = model.forward(new LlavaInput(ids, null, null, interceptor, LogitsMode.Last, features));
             }
             next = output.Logits[0, -1].argmax().item<long>();

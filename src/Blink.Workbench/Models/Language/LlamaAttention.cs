@@ -27,16 +27,16 @@ public sealed class LlamaAttention : nn.Module<AttentionInput, AttentionOutput>
     private readonly int _kvHeads;
     private readonly int _headDim;
 
-    public LlamaAttention(LlamaTextConfig config, int layerIndex) : base(nameof(LlamaAttention))
+    public LlamaAttention(LlamaTextConfig config, int layerIndex, Device? device = null) : base(nameof(LlamaAttention))
     {
         _layerIndex = layerIndex;
         _heads = config.NumAttentionHeads;
         _kvHeads = config.KeyValueHeads;
         _headDim = config.HeadDim;
-        q_proj = nn.Linear(config.HiddenSize, _heads * _headDim, hasBias: config.AttentionBias);
-        k_proj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: config.AttentionBias);
-        v_proj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: config.AttentionBias);
-        o_proj = nn.Linear(_heads * _headDim, config.HiddenSize, hasBias: config.AttentionBias);
+        q_proj = nn.Linear(config.HiddenSize, _heads * _headDim, hasBias: config.AttentionBias, device: device);
+        k_proj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: config.AttentionBias, device: device);
+        v_proj = nn.Linear(config.HiddenSize, _kvHeads * _headDim, hasBias: config.AttentionBias, device: device);
+        o_proj = nn.Linear(_heads * _headDim, config.HiddenSize, hasBias: config.AttentionBias, device: device);
         RegisterComponents();
     }
 

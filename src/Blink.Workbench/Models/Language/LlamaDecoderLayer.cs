@@ -18,12 +18,12 @@ public sealed class LlamaDecoderLayer : nn.Module<DecoderLayerInput, DecoderLaye
     private readonly LlamaRMSNorm post_attention_layernorm;
 #pragma warning restore IDE1006
 
-    public LlamaDecoderLayer(LlamaTextConfig config, int layerIndex) : base(nameof(LlamaDecoderLayer))
+    public LlamaDecoderLayer(LlamaTextConfig config, int layerIndex, Device? device = null) : base(nameof(LlamaDecoderLayer))
     {
-        self_attn = new LlamaAttention(config, layerIndex);
-        mlp = new LlamaMLP(config);
-        input_layernorm = new LlamaRMSNorm(config.HiddenSize, config.RmsNormEps);
-        post_attention_layernorm = new LlamaRMSNorm(config.HiddenSize, config.RmsNormEps);
+        self_attn = new LlamaAttention(config, layerIndex, device);
+        mlp = new LlamaMLP(config, device);
+        input_layernorm = new LlamaRMSNorm(config.HiddenSize, config.RmsNormEps, device);
+        post_attention_layernorm = new LlamaRMSNorm(config.HiddenSize, config.RmsNormEps, device);
         RegisterComponents();
     }
 

@@ -12,10 +12,10 @@ public sealed class LlamaForCausalLM : nn.Module<DecoderInput, DecoderOutput>
     private readonly Linear lm_head;
 #pragma warning restore IDE1006
 
-    public LlamaForCausalLM(LlamaTextConfig config) : base(nameof(LlamaForCausalLM))
+    public LlamaForCausalLM(LlamaTextConfig config, Device? device = null) : base(nameof(LlamaForCausalLM))
     {
-        model = new LlamaModel(config);
-        lm_head = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
+        model = new LlamaModel(config, device);
+        lm_head = nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false, device: device);
         RegisterComponents();
     }
 

@@ -13,11 +13,11 @@ public sealed class LlamaMLP : nn.Module<Tensor, Tensor>
     private readonly Linear down_proj;
 #pragma warning restore IDE1006
 
-    public LlamaMLP(LlamaTextConfig config) : base(nameof(LlamaMLP))
+    public LlamaMLP(LlamaTextConfig config, Device? device = null) : base(nameof(LlamaMLP))
     {
-        gate_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: config.MlpBias);
-        up_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: config.MlpBias);
-        down_proj = nn.Linear(config.IntermediateSize, config.HiddenSize, hasBias: config.MlpBias);
+        gate_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: config.MlpBias, device: device);
+        up_proj = nn.Linear(config.HiddenSize, config.IntermediateSize, hasBias: config.MlpBias, device: device);
+        down_proj = nn.Linear(config.IntermediateSize, config.HiddenSize, hasBias: config.MlpBias, device: device);
         RegisterComponents();
     }
 

@@ -23,19 +23,19 @@ public sealed record DecoderOutput(Tensor LastHiddenState, SequenceLayout? Layou
 public sealed class LlamaModel : nn.Module<DecoderInput, DecoderOutput>
 {
 #pragma warning disable IDE1006
-    private readonly Embedding embed_tokens;
+    private readonly LookupEmbedding embed_tokens;
     private readonly ModuleList<LlamaDecoderLayer> layers;
     private readonly LlamaRMSNorm norm;
     private readonly LlamaRotaryEmbedding rotary_emb;
 #pragma warning restore IDE1006
 
-    public LlamaModel(LlamaTextConfig config) : base(nameof(LlamaModel))
+    public LlamaModel(LlamaTextConfig config, Device? device = null) : base(nameof(LlamaModel))
     {
-        embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize, padding_idx: null);
+        embed_tokens = new LookupEmbedding(config.VocabSize, config.HiddenSize, device);
         layers = new ModuleList<LlamaDecoderLayer>();
-        for (var i = 0; i < config.NumHiddenLayers; i++) layers.Add(new LlamaDecoderLayer(config, i));
-        norm = new LlamaRMSNorm(config.HiddenSize, config.RmsNormEps);
-        rotary_emb = new LlamaRotaryEmbedding(config.HeadDim, config.RopeTheta);
+        for (var i = 0; i < config.NumHiddenLayers; i++) layers.Add(new LlamaDecoderLayer(config, i, device));
+        norm = new LlamaRMSNorm(config.HiddenSize, config.RmsNormEps, device);
+        rotary_emb = new LlamaRotaryEmbedding(config.HeadDim, config.RopeTheta, device);
         RegisterComponents();
     }
 

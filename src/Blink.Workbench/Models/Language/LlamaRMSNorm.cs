@@ -12,9 +12,9 @@ public sealed class LlamaRMSNorm : nn.Module<Tensor, Tensor>
 #pragma warning restore IDE1006
     private readonly double _eps;
 
-    public LlamaRMSNorm(int hiddenSize, double eps) : base(nameof(LlamaRMSNorm))
+    public LlamaRMSNorm(int hiddenSize, double eps, Device? device = null) : base(nameof(LlamaRMSNorm))
     {
-        weight = nn.Parameter(torch.ones(hiddenSize));
+        weight = nn.Parameter(torch.ones(hiddenSize, device: device));
         _eps = eps;
         RegisterComponents();
     }

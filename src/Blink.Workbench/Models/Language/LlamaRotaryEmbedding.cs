@@ -1,3 +1,4 @@
+using Blink.Workbench.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,17 +8,36 @@ namespace Blink.Workbench.Models.Language;
 /// Rotary position embedding in Hugging Face's rotate-half convention: frequencies θ^(−2i/d) for i &lt; d/2, repeated
 /// for both halves of the head. Positions are explicit per token, so inserted or pruned tokens can carry any position.
 /// </summary>
-public sealed class LlamaRotaryEmbedding : nn.Module<Tensor, (Tensor Cos, Tensor Sin)>
+public sealed class LlamaRotaryEmbedding : nn.Module<Tensor, (Tensor Cos, Tensor Sin)>, IDerivedBuffers
 {
 #pragma warning disable IDE1006
-    private readonly Tensor inv_freq; // non-persistent buffer: moves with .to(device), never in checkpoints
+    // Non-persistent buffer: never in checkpoints; always float32 (fp16 frequencies would garble positions in the
+    // hundreds), computed on the weights' device when the model is loaded.
+    private Tensor inv_freq;
 #pragma warning restore IDE1006
+    private readonly int _headDim;
+    private readonly double _theta;
 
-    public LlamaRotaryEmbedding(int headDim, double theta) : base(nameof(LlamaRotaryEmbedding))
+    public LlamaRotaryEmbedding(int headDim, double theta, Device? device = null) : base(nameof(LlamaRotaryEmbedding))
     {
-        var exponents = torch.arange(0, headDim, 2, dtype: ScalarType.Float64) / headDim;
-        inv_freq = (1.0 / torch.pow(theta, exponents)).to(ScalarType.Float32);
+        _headDim = headDim;
+        _theta = theta;
+        inv_freq = InverseFrequencies(device);
         register_buffer(nameof(inv_freq), inv_freq, persistent: false);
+    }
+
+    /// <summary>Recomputes <c>inv_freq</c> on <paramref name="device"/> (after a meta-device build).</summary>
+    public void CreateBuffers(Device device)
+    {
+        var fresh = InverseFrequencies(device).DetachFromDisposeScope();
+        ModuleTensorSlots.ReplaceBuffer(this, nameof(inv_freq), inv_freq, fresh, persistent: false);
+    }
+
+    private Tensor InverseFrequencies(Device? device)
+    {
+        using var scope = NewDisposeScope();
+        var exponents = torch.arange(0, _headDim, 2, dtype: ScalarType.Float64, device: device) / _headDim;
+        return (1.0 / torch.pow(_theta, exponents)).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     /// <param name="positionIds">[B, T] int64 positions.</param>
@@ -25,7 +45,7 @@ public sealed class LlamaRotaryEmbedding : nn.Module<Tensor, (Tensor Cos, Tensor
     public override (Tensor Cos, Tensor Sin) forward(Tensor positionIds)
     {
         using var scope = NewDisposeScope();
-        var freqs = positionIds.to(ScalarType.Float32).unsqueeze(-1) * inv_freq.to(positionIds.device);
+        var freqs = positionIds.to(ScalarType.Float32).unsqueeze(-1) * inv_freq.to(ScalarType.Float32, positionIds.device);
         var emb = torch.cat([freqs, freqs], dim: -1);
         var cos = emb.cos().MoveToOuterDisposeScope();
         var sin = emb.sin().MoveToOuterDisposeScope();

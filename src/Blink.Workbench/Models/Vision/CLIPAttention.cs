@@ -16,14 +16,14 @@ public sealed class CLIPAttention : nn.Module<Tensor, Tensor>
     private readonly int _heads;
     private readonly int _headDim;
 
-    public CLIPAttention(ClipVisionConfig config) : base(nameof(CLIPAttention))
+    public CLIPAttention(ClipVisionConfig config, Device? device = null) : base(nameof(CLIPAttention))
     {
         _heads = config.NumAttentionHeads;
         _headDim = config.HiddenSize / _heads;
-        k_proj = nn.Linear(config.HiddenSize, config.HiddenSize);
-        v_proj = nn.Linear(config.HiddenSize, config.HiddenSize);
-        q_proj = nn.Linear(config.HiddenSize, config.HiddenSize);
-        out_proj = nn.Linear(config.HiddenSize, config.HiddenSize);
+        k_proj = nn.Linear(config.HiddenSize, config.HiddenSize, device: device);
+        v_proj = nn.Linear(config.HiddenSize, config.HiddenSize, device: device);
+        q_proj = nn.Linear(config.HiddenSize, config.HiddenSize, device: device);
+        out_proj = nn.Linear(config.HiddenSize, config.HiddenSize, device: device);
         RegisterComponents();
     }
 

@@ -10,10 +10,10 @@ public sealed class CLIPEncoder : nn.Module<Tensor, Tensor>
     private readonly ModuleList<CLIPEncoderLayer> layers;
 #pragma warning restore IDE1006
 
-    public CLIPEncoder(ClipVisionConfig config) : base(nameof(CLIPEncoder))
+    public CLIPEncoder(ClipVisionConfig config, Device? device = null) : base(nameof(CLIPEncoder))
     {
         layers = new ModuleList<CLIPEncoderLayer>();
-        for (var i = 0; i < config.NumHiddenLayers; i++) layers.Add(new CLIPEncoderLayer(config));
+        for (var i = 0; i < config.NumHiddenLayers; i++) layers.Add(new CLIPEncoderLayer(config, device));
         RegisterComponents();
     }
 

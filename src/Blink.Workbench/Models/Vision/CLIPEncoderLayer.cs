@@ -14,12 +14,12 @@ public sealed class CLIPEncoderLayer : nn.Module<Tensor, Tensor>
     private readonly LayerNorm layer_norm2;
 #pragma warning restore IDE1006
 
-    public CLIPEncoderLayer(ClipVisionConfig config) : base(nameof(CLIPEncoderLayer))
+    public CLIPEncoderLayer(ClipVisionConfig config, Device? device = null) : base(nameof(CLIPEncoderLayer))
     {
-        self_attn = new CLIPAttention(config);
-        layer_norm1 = nn.LayerNorm(config.HiddenSize, eps: config.LayerNormEps);
-        mlp = new CLIPMLP(config);
-        layer_norm2 = nn.LayerNorm(config.HiddenSize, eps: config.LayerNormEps);
+        self_attn = new CLIPAttention(config, device);
+        layer_norm1 = nn.LayerNorm(config.HiddenSize, eps: config.LayerNormEps, device: device);
+        mlp = new CLIPMLP(config, device);
+        layer_norm2 = nn.LayerNorm(config.HiddenSize, eps: config.LayerNormEps, device: device);
         RegisterComponents();
     }
 

@@ -13,10 +13,10 @@ public sealed class CLIPMLP : nn.Module<Tensor, Tensor>
 #pragma warning restore IDE1006
     private readonly bool _quickGelu;
 
-    public CLIPMLP(ClipVisionConfig config) : base(nameof(CLIPMLP))
+    public CLIPMLP(ClipVisionConfig config, Device? device = null) : base(nameof(CLIPMLP))
     {
-        fc1 = nn.Linear(config.HiddenSize, config.IntermediateSize);
-        fc2 = nn.Linear(config.IntermediateSize, config.HiddenSize);
+        fc1 = nn.Linear(config.HiddenSize, config.IntermediateSize, device: device);
+        fc2 = nn.Linear(config.IntermediateSize, config.HiddenSize, device: device);
         _quickGelu = config.HiddenAct == "quick_gelu";
         RegisterComponents();
     }

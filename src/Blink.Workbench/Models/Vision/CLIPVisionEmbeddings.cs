@@ -10,16 +10,16 @@ public sealed class CLIPVisionEmbeddings : nn.Module<Tensor, Tensor>
 #pragma warning disable IDE1006 // field names are checkpoint keys
     private readonly Parameter class_embedding;
     private readonly Conv2d patch_embedding;
-    private readonly Embedding position_embedding;
+    private readonly LookupEmbedding position_embedding;
 #pragma warning restore IDE1006
     private readonly int _numPositions;
 
-    public CLIPVisionEmbeddings(ClipVisionConfig config) : base(nameof(CLIPVisionEmbeddings))
+    public CLIPVisionEmbeddings(ClipVisionConfig config, Device? device = null) : base(nameof(CLIPVisionEmbeddings))
     {
-        class_embedding = nn.Parameter(torch.randn(config.HiddenSize));
-        patch_embedding = nn.Conv2d(config.NumChannels, config.HiddenSize, kernel_size: config.PatchSize, stride: config.PatchSize, bias: false);
+        class_embedding = nn.Parameter(torch.randn(config.HiddenSize, device: device));
+        patch_embedding = nn.Conv2d(config.NumChannels, config.HiddenSize, kernel_size: config.PatchSize, stride: config.PatchSize, bias: false, device: device);
         _numPositions = config.NumPatches + 1;
-        position_embedding = nn.Embedding(_numPositions, config.HiddenSize);
+        position_embedding = new LookupEmbedding(_numPositions, config.HiddenSize, device);
         RegisterComponents();
     }
 

@@ -10,9 +10,9 @@ public sealed class CLIPVisionModel : nn.Module<Tensor, Tensor>
     private readonly CLIPVisionTransformer vision_model;
 #pragma warning restore IDE1006
 
-    public CLIPVisionModel(ClipVisionConfig config) : base(nameof(CLIPVisionModel))
+    public CLIPVisionModel(ClipVisionConfig config, Device? device = null) : base(nameof(CLIPVisionModel))
     {
-        vision_model = new CLIPVisionTransformer(config);
+        vision_model = new CLIPVisionTransformer(config, device);
         RegisterComponents();
     }
 

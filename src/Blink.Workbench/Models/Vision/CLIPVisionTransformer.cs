@@ -17,12 +17,12 @@ public sealed class CLIPVisionTransformer : nn.Module<Tensor, Tensor>
     private readonly LayerNorm post_layernorm;
 #pragma warning restore IDE1006
 
-    public CLIPVisionTransformer(ClipVisionConfig config) : base(nameof(CLIPVisionTransformer))
+    public CLIPVisionTransformer(ClipVisionConfig config, Device? device = null) : base(nameof(CLIPVisionTransformer))
     {
-        embeddings = new CLIPVisionEmbeddings(config);
-        pre_layrnorm = nn.LayerNorm(config.HiddenSize, eps: config.LayerNormEps);
-        encoder = new CLIPEncoder(config);
-        post_layernorm = nn.LayerNorm(config.HiddenSize, eps: config.LayerNormEps);
+        embeddings = new CLIPVisionEmbeddings(config, device);
+        pre_layrnorm = nn.LayerNorm(config.HiddenSize, eps: config.LayerNormEps, device: device);
+        encoder = new CLIPEncoder(config, device);
+        post_layernorm = nn.LayerNorm(config.HiddenSize, eps: config.LayerNormEps, device: device);
         RegisterComponents();
     }
 
