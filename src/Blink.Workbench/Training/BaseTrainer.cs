@@ -45,12 +45,15 @@ public sealed class BaseTrainer
         var bundle = new ModelBundle(model, tokenizer, PromptTemplate.Testbed, preprocessor, "blink-tiny-testbed");
         var source = new TestbedExampleSource(generator, preprocessor, bundle.Prompts);
 
-        var optimizer = torch.optim.AdamW(model.parameters(), lr: _options.LearningRate, weight_decay: _options.WeightDecay);
+        // Training-only head for the dense patch targets (PatchLabels); never part of the model checkpoint.
+        var patchHead = nn.Linear(config.TextConfig.HiddenSize, PatchLabels.KindClasses + PatchLabels.ColorClasses);
+        var optimizer = torch.optim.AdamW(model.parameters().Concat(patchHead.parameters()), lr: _options.LearningRate, weight_decay: _options.WeightDecay);
         var state = new TrainerState(0, []);
         var found = resume ? TrainingCheckpoint.Find(CheckpointDir, StateFile) : null;
         if (found is not null)
         {
             CheckpointLoader.Load(model, Path.Combine(found, "model.safetensors"));
+            CheckpointLoader.Load(patchHead, Path.Combine(found, "patch_head.safetensors"));
             optimizer.load_state_dict(Path.Combine(found, "optimizer.bin"));
             state = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(found, StateFile)))
                     ?? throw new InvalidDataException($"{found}/{StateFile}: empty trainer state.");
@@ -76,8 +79,10 @@ public sealed class BaseTrainer
             {
                 var examples = BatchFor(step, pool);
                 using var batch = TestbedBatch.Create(examples, tokenizer.PadId, tokenizer.EosId, withAnswer: true, model.Device);
-                var logits = model.forward(new LlavaInput(batch.InputIds, batch.Pixels, Logits: LogitsMode.All)).Logits;
+                var features = model.GetImageFeatures(batch.Pixels);
+                var logits = model.forward(new LlavaInput(batch.InputIds, null, Logits: LogitsMode.All, ImageFeatures: features)).Logits;
                 var lossTensor = AnswerLoss(logits, batch, tokenizer.EosId);
+                if (_options.PatchLossWeight > 0) lossTensor = lossTensor + _options.PatchLossWeight * PatchLoss(patchHead.forward(features), examples);
                 optimizer.zero_grad();
                 lossTensor.backward();
                 nn.utils.clip_grad_norm_(model.parameters(), _options.GradientClip);
@@ -106,6 +111,7 @@ public sealed class BaseTrainer
                 TrainingCheckpoint.Save(CheckpointDir, dir =>
                 {
                     CheckpointLoader.Save(model, Path.Combine(dir, "model.safetensors"));
+                    CheckpointLoader.Save(patchHead, Path.Combine(dir, "patch_head.safetensors"));
                     optimizer.save_state_dict(Path.Combine(dir, "optimizer.bin"));
                     File.WriteAllText(Path.Combine(dir, StateFile), JsonSerializer.Serialize(snapshot));
                 });
@@ -142,6 +148,17 @@ public sealed class BaseTrainer
         _orderCache = order;
         _orderSeed = seed;
         return order;
+    }
+
+    /// <summary>Cross-entropy of each visual token's object kind and colour (PatchLabels), averaged over tokens.</summary>
+    private static Tensor PatchLoss(Tensor predictions, IReadOnlyList<TestbedExample> examples)
+    {
+        var kinds = torch.tensor(examples.SelectMany(e => e.PatchKinds ?? throw new InvalidOperationException("training examples need patch labels")).Select(k => (long)k).ToArray(), device: predictions.device);
+        var colors = torch.tensor(examples.SelectMany(e => e.PatchColors!).Select(c => (long)c).ToArray(), device: predictions.device);
+        var flat = predictions.reshape(-1, predictions.shape[^1]);
+        var kindLogits = flat.narrow(1, 0, PatchLabels.KindClasses);
+        var colorLogits = flat.narrow(1, PatchLabels.KindClasses, PatchLabels.ColorClasses);
+        return nn.functional.cross_entropy(kindLogits, kinds) + nn.functional.cross_entropy(colorLogits, colors);
     }
 
     /// <summary>Mean cross-entropy of predicting the answer (at the last prompt token) and &lt;/s&gt; (at the answer).</summary>

@@ -18,6 +18,8 @@ public sealed record BaseTrainingOptions
     public int ZoomVariants { get; init; } = 1;
     /// <summary>N(0, 0.02) matrices as Hugging Face initialises LLaMA/CLIP (true), or TorchSharp's module defaults.</summary>
     public bool HuggingFaceInit { get; init; } = true;
+    /// <summary>Weight of the dense per-token object supervision (PatchLabels); 0 trains on answers alone.</summary>
+    public double PatchLossWeight { get; init; } = 0.5;
     public int EvalEvery { get; init; } = 200;
     public int EvalSamples { get; init; } = 300;
     public int CheckpointEvery { get; init; } = 200;

@@ -9,7 +9,9 @@ public sealed record TestbedExample(
     float[] Pixels,
     long[] PromptIds,
     int AnswerId,
-    int[] ChoiceIds)
+    int[] ChoiceIds,
+    int[]? PatchKinds = null,
+    int[]? PatchColors = null)
 {
     public string Category => Question.Category;
 }

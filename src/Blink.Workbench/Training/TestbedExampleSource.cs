@@ -43,26 +43,36 @@ public sealed class TestbedExampleSource
         // Quadrant-count questions change meaning under a crop: they are always shown whole.
         if (view != TestbedView.Base && !ZoomAugmentation.IsZoomInvariant(sample.Scene)) view = TestbedView.Base;
         float[] pixels;
+        Func<PixelBox, PixelBox> toInput;
         switch (view)
         {
             case TestbedView.Base:
+            {
                 pixels = _preprocessor.ToChw(sample.Image);
+                var geometry = _preprocessor.GeometryFor(sample.Image.Width, sample.Image.Height);
+                toInput = geometry.ToInput;
                 break;
+            }
             case TestbedView.RandomZoom:
             {
                 var rng = new TestbedRandom(_generator.SampleSeed(SplitOf(sample), IndexOf(sample)) ^ (0x9E3779B97F4A7C15UL * (salt + 1)));
                 using var zoomed = ZoomAugmentation.RandomZoom(sample, rng, _generator.Options.InputSize, TokenPixels);
                 pixels = _preprocessor.ToChw(zoomed.Image);
+                var geometry = _preprocessor.GeometryFor(zoomed.Image.Width, zoomed.Image.Height);
+                var crop = zoomed.CropBox;
+                double sx = zoomed.Image.Width / crop.Width, sy = zoomed.Image.Height / crop.Height;
+                toInput = b => geometry.ToInput(new PixelBox((b.X0 - crop.X0) * sx, (b.Y0 - crop.Y0) * sy, (b.X1 - crop.X0) * sx, (b.Y1 - crop.Y0) * sy));
                 break;
             }
             default:
             {
                 using var crop = EvidenceCrop(sample.Image, sample.Question.Evidence);
                 pixels = _preprocessor.ToChw(crop);
-                break;
+                return Build(sample.Question, view, pixels);
             }
         }
-        return Build(sample.Question, view, pixels);
+        var (kinds, colors) = PatchLabels.For(sample.Scene, toInput, _preprocessor.Options.GridSize, _preprocessor.Options.PatchSize);
+        return Build(sample.Question, view, pixels) with { PatchKinds = kinds, PatchColors = colors };
     }
 
     /// <summary>The evidence box with a little context, square, at least 1.5 tokens wide in original pixels.</summary>
