@@ -40,16 +40,16 @@ public sealed record ItemLayerMetrics(
 
 /// <summary>The recommended Blink layer band and how it was found.</summary>
 /// <param name="Criterion">The per-layer score used ("in-box excess" or "ρ excess").</param>
-/// <param name="FromData">False when no layer beat uniform and the band is the paper's default scaled to the model.</param>
-/// <param name="PeakSignificant">The peak layer's score has a CI lower bound above 0.</param>
-public sealed record LayerBand(int First, int Last, int Peak, string Criterion, bool FromData, bool PeakSignificant, string Explanation)
+/// <param name="FromData">False when no layer clearly beat uniform attention and the band is the paper's default scaled to the model.</param>
+public sealed record LayerBand(int First, int Last, int Peak, string Criterion, bool FromData, string Explanation)
 {
     public const string Rule =
         "Score each layer by the mean in-box excess (share of visual attention inside the evidence box minus the box's " +
         "token share, i.e. what uniform attention would give; without boxes: ρ minus the uniform p²/N). Only layers " +
         "0..L−2 are eligible (an expansion needs a layer after it). The peak is the eligible layer with the highest " +
-        "score; the band grows from it over neighbouring layers whose score is at least half the peak's. If no layer " +
-        "scores above 0 the band falls back to the paper's 12–18-of-32 band scaled to the model.";
+        "mean score; the band grows from it over neighbouring layers whose mean is at least half the peak's. If the " +
+        "peak's confidence interval does not lie above 0 (attention no better than uniform), the band falls back to " +
+        "the paper's 12–18-of-32 band scaled to the model.";
 }
 
 /// <summary>The last prompt token's attention over the grid at one layer of one sample (head mean; per head when kept).</summary>

@@ -119,25 +119,29 @@ public static class LayerAttentionStudy
         MetricSummary? Score(LayerSummary l) => useBox ? l.InBoxExcess : l.Rho with { Mean = l.Rho.Mean - uniformRho, Lower = l.Rho.Lower - uniformRho, Upper = l.Rho.Upper - uniformRho };
         var lastEligible = perLayer.Max(l => l.Layer) - 1;
         var eligible = perLayer.Where(l => l.Layer <= Math.Max(0, lastEligible) && Score(l) is not null).ToDictionary(l => l.Layer, l => Score(l)!);
-        if (eligible.Count == 0 || eligible.Values.Max(s => s.Mean) <= 0)
-            return new LayerBand(fallback.FirstLayer, fallback.LastLayer, (fallback.FirstLayer + fallback.LastLayer) / 2, criterion, false, false,
-                $"No layer's {criterion} is above 0 (attention is no better than uniform); using the paper's band scaled to the model, layers {fallback.FirstLayer}–{fallback.LastLayer}.");
+        if (eligible.Count == 0)
+            return Fallback(fallback, criterion, $"No layer has a {criterion}");
         var peak = eligible.MaxBy(kv => kv.Value.Mean).Key;
-        var half = eligible[peak].Mean / 2;
+        var best = eligible[peak];
+        // Noise alone gives some layer a positive mean; only a peak whose interval clears 0 counts as found in the data.
+        if (!(best.Lower > 0))
+            return Fallback(fallback, criterion, $"The best layer ({peak}, {criterion} {best.Mean:0.###} [{best.Lower:0.###}, {best.Upper:0.###}]) is not clearly above uniform attention");
+        var half = best.Mean / 2;
         int first = peak, last = peak;
         while (eligible.TryGetValue(first - 1, out var s) && s.Mean >= half) first--;
         while (eligible.TryGetValue(last + 1, out var s) && s.Mean >= half) last++;
-        var significant = eligible[peak].Lower > 0;
-        return new LayerBand(first, last, peak, criterion, true, significant,
-            $"Peak {criterion} {eligible[peak].Mean:0.###} at layer {peak}{(significant ? " (CI above 0)" : " (CI includes 0)")}; layers {first}–{last} score at least half of it.");
+        return new LayerBand(first, last, peak, criterion, true,
+            $"Peak {criterion} {best.Mean:0.###} [{best.Lower:0.###}, {best.Upper:0.###}] at layer {peak}; layers {first}–{last} score at least half of it.");
     }
+
+    private static LayerBand Fallback(BlinkOptions fallback, string criterion, string why) =>
+        new(fallback.FirstLayer, fallback.LastLayer, (fallback.FirstLayer + fallback.LastLayer) / 2, criterion, false,
+            $"{why}; using the paper's band scaled to the model, layers {fallback.FirstLayer}–{fallback.LastLayer}.");
 
     private static SampleMaps Maps(StudySample sample, LayerAttentionRecorder recorder, TokenRegion? box, PreprocessGeometry geometry,
         ModelBundle bundle, SKBitmap image, int gridHeight, int gridWidth)
     {
-        using var input = bundle.Preprocessor.ToInputImage(image).ToBitmap();
-        var (w, h) = AttentionOverlay.FitSize(input, Math.Min(336, input.Width));
-        using var view = AttentionOverlay.Resize(input, w, h);
+        using var view = ModelInputView.Render(image, geometry, bundle.Preprocessor.Options.PadColor);
         double[]? evidenceView = null;
         if (sample.Evidence is { } e)
         {

@@ -68,3 +68,35 @@ public class AttentionMetricsTests
         Assert.Equal(1.0, AttentionMetrics.TopKJaccard(a, a, 5), 12);
     }
 }
+
+public class LayerBandTests
+{
+    private static LayerSummary Row(int layer, double excess, double halfWidth)
+    {
+        var m = new MetricSummary(10, excess, excess - halfWidth, excess + halfWidth);
+        var one = new MetricSummary(10, 0.5, 0.4, 0.6);
+        return new LayerSummary(layer, 10, one, one, one, m, one, one, one, one);
+    }
+
+    [Fact]
+    public void Band_GrowsFromTheClearPeak_OverLayersWithAtLeastHalfItsScore()
+    {
+        // Excess per layer 0..7; layer 7 (the last) is not eligible even though it scores highest.
+        double[] excess = [0.00, 0.02, 0.05, 0.10, 0.06, 0.04, 0.01, 0.50];
+        var rows = excess.Select((e, l) => Row(l, e, 0.01)).ToList();
+        var band = LayerAttentionStudy.RecommendBand(rows, 0.0625, BlinkOptions.ForModel(8, 8));
+        Assert.True(band.FromData);
+        Assert.Equal((2, 4, 3), (band.First, band.Last, band.Peak)); // 0.05 and 0.06 ≥ 0.05; 0.04 and 0.02 are not
+        Assert.Equal("in-box excess", band.Criterion);
+    }
+
+    [Fact]
+    public void Band_FallsBackToThePaperBand_WhenThePeakIsNotClearlyAboveUniform()
+    {
+        var rows = Enumerable.Range(0, 8).Select(l => Row(l, l == 3 ? 0.01 : 0.0, 0.05)).ToList();
+        var fallback = BlinkOptions.ForModel(8, 8);
+        var band = LayerAttentionStudy.RecommendBand(rows, 0.0625, fallback);
+        Assert.False(band.FromData);
+        Assert.Equal((fallback.FirstLayer, fallback.LastLayer), (band.First, band.Last));
+    }
+}
