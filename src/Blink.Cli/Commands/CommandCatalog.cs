@@ -9,5 +9,7 @@ internal static class CommandCatalog
         yield return BenchCommand.Create();
         yield return ChatCommand.Create();
         yield return TrainBaseCommand.Create();
+        yield return PilotCommand.Create();
+        yield return ReportCommand.Create();
     }
 }

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using Blink.Workbench.Analysis;
+using Blink.Workbench.IO;
+using Blink.Workbench.Plots;
+
+namespace Blink.Workbench.Reporting;
+
+/// <summary>What <c>run.json</c> holds: the report's title, configuration and run environment.</summary>
+public sealed record RunManifest(string Title, string? Subtitle, IReadOnlyList<ReportEntry> Configuration, IReadOnlyList<ReportEntry> Environment,
+    int HeatmapSamples = 3, int? HeadLayer = null);
+
+/// <summary>
+/// The JSON files of a run folder, from which <c>blink report --run DIR</c> rebuilds the page: <c>run.json</c>
+/// (<see cref="RunManifest"/>), <c>pilot.json</c> (<see cref="LayerAttentionResult"/>), every <c>results.json</c> below
+/// the folder (written by <see cref="Evaluation.ResultsTable.WriteAll"/>), <c>traces.json</c> (<see cref="TraceSample"/>s)
+/// and <c>training.json</c> (<see cref="LossRun"/>s). Any of them may be missing; its section is then left out.
+/// </summary>
+public static class StudyRunFolder
+{
+    public const string ManifestFile = "run.json";
+    public const string TracesFile = "traces.json";
+    public const string TrainingFile = "training.json";
+    public const string ResultsFile = "results.json";
+    public const string ReportFile = "report.html";
+
+    public static void WriteManifest(string folder, RunManifest manifest) => Write(folder, ManifestFile, manifest);
+    public static void WriteTraces(string folder, IReadOnlyList<TraceSample> traces) => Write(folder, TracesFile, traces);
+    public static void WriteTraining(string folder, IReadOnlyList<LossRun> runs) => Write(folder, TrainingFile, runs);
+
+    public static StudyReportInput Load(string folder)
+    {
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"Run folder not found: {folder}");
+        var manifest = Read<RunManifest>(folder, ManifestFile);
+        var pilotPath = Path.Combine(folder, LayerAttentionResult.FileName);
+        var results = Directory.EnumerateFiles(folder, ResultsFile, SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+            .Select(p => ResultsSummary.Load(p, Title(folder, p))).ToList();
+        return new StudyReportInput
+        {
+            Title = manifest?.Title ?? $"Blink Workbench run: {Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)))}",
+            Subtitle = manifest?.Subtitle,
+            Configuration = manifest?.Configuration,
+            Environment = manifest?.Environment,
+            HeatmapSamples = manifest?.HeatmapSamples ?? 3,
+            HeadLayer = manifest?.HeadLayer,
+            Pilot = File.Exists(pilotPath) ? LayerAttentionResult.Load(pilotPath) : null,
+            Results = results,
+            Traces = Read<List<TraceSample>>(folder, TracesFile),
+            TrainingCurves = Read<List<LossRun>>(folder, TrainingFile),
+        };
+    }
+
+    /// <summary>Rebuilds <c>report.html</c> in the folder from its JSON files; returns the page's path.</summary>
+    public static string RebuildReport(string folder) => StudyReport.Save(Load(folder), Path.Combine(folder, ReportFile));
+
+    /// <summary>A results table's section title: the sub-folder it came from ("forced" → "Results: forced").</summary>
+    private static string Title(string folder, string path)
+    {
+        var rel = Path.GetRelativePath(folder, Path.GetDirectoryName(path)!);
+        return rel == "." ? "Results" : $"Results: {rel.Replace(Path.DirectorySeparatorChar, '/')}";
+    }
+
+    private static void Write<T>(string folder, string name, T value)
+    {
+        Directory.CreateDirectory(folder);
+        AtomicFile.WriteAllText(Path.Combine(folder, name), JsonSerializer.Serialize(value, LayerAttentionResult.Json));
+    }
+
+    private static T? Read<T>(string folder, string name) where T : class
+    {
+        var path = Path.Combine(folder, name);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), LayerAttentionResult.Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+    }
+}
