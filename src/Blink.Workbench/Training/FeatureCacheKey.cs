@@ -44,6 +44,7 @@ public sealed record FeatureCacheKey(
     }
 
     /// <summary>SHA-256 of the canonical JSON.</summary>
+    [JsonIgnore]
     public string Hash => Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(this))).ToLowerInvariant()[..32];
 
     /// <summary>The fields that differ, as "name: cached → expected" lines (empty when equal).</summary>
