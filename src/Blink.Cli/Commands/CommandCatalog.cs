@@ -11,5 +11,7 @@ internal static class CommandCatalog
         yield return TrainBaseCommand.Create();
         yield return PilotCommand.Create();
         yield return ReportCommand.Create();
+        yield return TrainTokenSRCommand.Create();
+        yield return CalibrateCommand.Create();
     }
 }

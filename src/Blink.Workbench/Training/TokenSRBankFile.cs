@@ -1,0 +1,62 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Blink.Workbench.IO;
+using Blink.Workbench.Methods;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Blink.Workbench.Training;
+
+/// <summary>
+/// A trained bank on disk: <c>NAME.safetensors</c> (keys <c>layer_{L}.conv{1,2,3}.*</c>) plus <c>NAME.json</c> with
+/// what is needed to rebuild it (layers, hidden size, width, p, scale) and how it was trained (loss, curve, the
+/// interpolation reference).
+/// </summary>
+public static class TokenSRBankFile
+{
+    public sealed record Meta(
+        [property: JsonPropertyName("layers")] int[] Layers,
+        [property: JsonPropertyName("hidden_size")] int HiddenSize,
+        [property: JsonPropertyName("width")] int Width,
+        [property: JsonPropertyName("patch_size")] int PatchSize,
+        [property: JsonPropertyName("scale")] int Scale,
+        [property: JsonPropertyName("loss")] string Loss,
+        [property: JsonPropertyName("temperature")] double Temperature,
+        [property: JsonPropertyName("final_train_loss")] double FinalTrainLoss,
+        [property: JsonPropertyName("val_loss")] Dictionary<string, double> ValLoss,
+        [property: JsonPropertyName("interp_val_loss")] Dictionary<string, double> InterpValLoss,
+        [property: JsonPropertyName("train_pairs")] int TrainPairs,
+        [property: JsonPropertyName("val_pairs")] int ValPairs,
+        [property: JsonPropertyName("feature_cache_key")] string FeatureCacheKey,
+        [property: JsonPropertyName("model_id")] string? ModelId,
+        [property: JsonPropertyName("curve")] IReadOnlyList<TokenSRCurvePoint> Curve);
+
+    public static string MetaPath(string weightsPath) => Path.ChangeExtension(weightsPath, ".json");
+
+    public static Meta Save(TokenSRTrainingResult result, string path, int patchSize, TokenSRTrainingOptions options, string cacheKey, string? modelId)
+    {
+        if (!path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"--out must end in .safetensors, got {path}.");
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        var bank = result.Bank;
+        static Dictionary<string, double> Keys(IReadOnlyDictionary<int, double> d) => d.ToDictionary(kv => kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value);
+        var meta = new Meta(bank.Layers.ToArray(), bank.HiddenSize, bank.Width, patchSize, bank.Scale, options.Loss.ToString().ToLowerInvariant(), options.Temperature,
+            result.FinalLoss, Keys(result.ValLoss), Keys(result.InterpValLoss), result.TrainPairs, result.ValPairs, cacheKey, modelId, result.Curve);
+        CheckpointLoader.Save(bank, path, new Dictionary<string, string> { ["format"] = "pt", ["blink"] = "tokensr" });
+        AtomicFile.WriteAllText(MetaPath(path), JsonSerializer.Serialize(meta, new JsonSerializerOptions { WriteIndented = true }));
+        return meta;
+    }
+
+    /// <summary>Rebuilds the bank from the JSON and loads its weights (strict).</summary>
+    public static TokenSRBank Load(string path, Device? device = null, ScalarType? dtype = null)
+    {
+        var metaPath = MetaPath(path);
+        if (!File.Exists(metaPath)) throw new FileNotFoundException($"{metaPath} not found: a TokenSR bank needs its JSON beside the weights.");
+        var meta = JsonSerializer.Deserialize<Meta>(File.ReadAllText(metaPath)) ?? throw new InvalidDataException($"{metaPath}: empty.");
+        var bank = new TokenSRBank(meta.Layers, meta.HiddenSize, meta.Width, meta.Scale);
+        CheckpointLoader.Load(bank, path);
+        if (device is not null || dtype is not null) bank.to(device ?? CPU, dtype ?? ScalarType.Float32);
+        bank.eval();
+        return bank;
+    }
+}
