@@ -11,7 +11,8 @@ internal static class CliErrors
         {
             return body();
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or InvalidOperationException or IOException or KeyNotFoundException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or InvalidOperationException or IOException or KeyNotFoundException
+            or Blink.Workbench.Evaluation.BenchmarkFormatException or Blink.Workbench.IO.CheckpointFormatException or Blink.Workbench.IO.CheckpointMismatchException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             if (Environment.GetEnvironmentVariable("BLINK_DEBUG") == "1") Console.Error.WriteLine(e);

@@ -8,5 +8,7 @@ internal static class CommandCatalog
     {
         yield return BenchCommand.Create();
         yield return TrainBaseCommand.Create();
+        yield return EvalCommand.Create();
+        yield return BenchmarksCommand.Create();
     }
 }
