@@ -58,6 +58,10 @@ internal static class EvalCommand
                 ? $"The default model {modelDir} is not there: train it with 'blink train-base --out {modelDir}', or pass --model DIR."
                 : $"Model folder not found: {modelDir}");
         var shape = s.TokenSR is null ? null : TokenSRBankFile.Inspect(s.TokenSR);
+        var config = LlavaConfig.FromFile(Path.Combine(modelDir, "config.json"));
+        var blink = BuildBlinkOptions(s, config, shape);
+        if (shape is not null && shape.HiddenSize != config.TextConfig.HiddenSize)
+            throw new InvalidDataException($"{s.TokenSR}: TokenSR was trained for hidden size {shape.HiddenSize}, but {modelDir} has {config.TextConfig.HiddenSize}.");
 
         Directory.CreateDirectory(outDir);
         var dataDir = ResolveData(benchmark, s.Data, outDir, s.Limit);
@@ -86,8 +90,6 @@ internal static class EvalCommand
         var printer = new ProgressPrinter();
         AnsiConsole.MarkupLineInterpolated($"[bold]blink eval[/] {benchmark.Name}: {items.Count} questions from {dataDir}, shard {evaluation.ChunkIndex + 1} of {evaluation.NumChunks}, methods {string.Join(", ", names)}");
         using var bundle = ModelBundle.Load(modelDir, device, dtype, message => printer.Line(message, force: true));
-        var config = bundle.Model.Config;
-        var blink = BuildBlinkOptions(s, config, shape);
         AnsiConsole.MarkupLineInterpolated($"model {bundle.ModelId} ({config.TextConfig.NumHiddenLayers} layers, {config.VisionConfig.GridSize}×{config.VisionConfig.GridSize} grid) on {device} {dtype}; Blink layers {blink.FirstLayer}-{blink.LastLayer}, p = {blink.PatchSize}, τ_exp = {blink.TauExpand:G3}, τ_drop = {blink.TauDrop:G3}");
         var catalog = MethodCatalog.Standard(blink, s.FastVK, s.FastVR);
         var methods = names.Select(n => MethodCatalog.Find(catalog, n)).ToList();

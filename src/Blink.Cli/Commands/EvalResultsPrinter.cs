@@ -30,11 +30,12 @@ internal static class EvalResultsPrinter
             {
                 var i = r.AccuracyInterval;
                 var vs = r.VsBaseline;
-                table.AddRow(Markup.Escape(r.Method), r.N.ToString(CultureInfo.InvariantCulture),
+                string[] cells = [r.Method, r.N.ToString(CultureInfo.InvariantCulture),
                     $"{100 * r.Accuracy:F2} [{100 * i.Lower:F1}, {100 * i.Upper:F1}]",
                     vs is null ? "" : $"{100 * vs.Bootstrap.Difference:+0.00;-0.00;0.00} [{100 * vs.Bootstrap.Lower:F1}, {100 * vs.Bootstrap.Upper:F1}]",
                     vs is null ? "" : vs.McNemar.ExactPValue.ToString("0.000", CultureInfo.InvariantCulture),
-                    Cost(r, "tokens_total", "F0"), Cost(r, "prefill_ms", "F1"));
+                    Cost(r, "tokens_total", "F0"), Cost(r, "prefill_ms", "F1")];
+                table.AddRow(cells.Select(Markup.Escape).ToArray());
             }
             AnsiConsole.Write(table);
         }
