@@ -30,7 +30,11 @@ public sealed class MethodEvaluator(MethodRunner runner)
         if (methods.Any(m => m.UsesGroundTruth) && items.Any(i => i.Evidence is null))
             throw new ArgumentException($"{string.Join(", ", methods.Where(m => m.UsesGroundTruth).Select(m => m.Name))} need evidence boxes, which {benchmark.Name} does not provide.");
         Directory.CreateDirectory(Path.Combine(options.OutputDirectory, AnswersFolder));
-        var index = items.Select((item, i) => (item.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        var index = new Dictionary<QuestionId, int>();
+        for (var i = 0; i < items.Count; i++)
+            if (!index.TryAdd(items[i].Id, i))
+                throw new BenchmarkFormatException(items[i].SourceFile, items[i].SourceLine,
+                    $"question_id {items[i].Id} appears twice (first at {items[index[items[i].Id]].SourceFile}:{items[index[items[i].Id]].SourceLine})");
         foreach (var method in methods)
         {
             using var writer = AnswerFileWriter.Open(AnswerPath(options, method.Name), runner.Bundle.ModelId, method.Name);
