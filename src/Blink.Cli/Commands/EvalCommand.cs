@@ -66,7 +66,7 @@ internal static class EvalCommand
         Directory.CreateDirectory(outDir);
         var dataDir = ResolveData(benchmark, s.Data, outDir, s.Limit);
         var items = LoadItems(benchmark, dataDir, s.Limit);
-        new EvalRunFile(benchmark.Name, Path.GetFullPath(dataDir), s.Limit).CheckAndWrite(outDir);
+        new EvalRunFile(benchmark.Name, Path.GetFullPath(dataDir), s.Limit, s.AnswerMode).CheckAndWrite(outDir);
         var hasEvidence = items.All(i => i.Evidence is not null);
         if (s.WantsAll)
         {
@@ -99,13 +99,15 @@ internal static class EvalCommand
         runner.Validate(methods);
         ReportResume(items, methods, evaluation, bundle.ModelId);
 
+        IBenchmark answering = s.AnswerMode == "generate" ? new GeneratedAnswersBenchmark(benchmark) : benchmark;
+
         // 3. Answer (Ctrl+C stops between questions; what is written stays for the next run).
         using var cts = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cts.Cancel(); };
         Console.CancelKeyPress += onCancel;
         try
         {
-            new MethodEvaluator(runner).Answer(benchmark, items, methods, evaluation, new EvalProgressPrinter(printer), cts.Token);
+            new MethodEvaluator(runner).Answer(answering, items, methods, evaluation, new EvalProgressPrinter(printer), cts.Token);
         }
         finally
         {

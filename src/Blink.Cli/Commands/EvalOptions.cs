@@ -31,6 +31,7 @@ internal sealed class EvalOptions
     public Option<string?> Out { get; } = new("--out") { Description = "Output folder: answers/, results.*, metrics.*, official/ (default artifacts/eval/<benchmark>)" };
     public Option<string> Baseline { get; } = new("--baseline") { Description = "Method every other is compared with", DefaultValueFactory = _ => "vanilla" };
     public Option<int?> MaxNewTokens { get; } = new("--max-new-tokens") { Description = "Greedy decoding length for open answers (default 16; 128 for mm-vet)" };
+    public Option<string> AnswerMode { get; } = new("--answer-mode") { Description = "closed: pick the likeliest of the benchmark's answers (Yes/No, option letters); generate: free greedy text parsed like LLaVA's scripts", DefaultValueFactory = _ => "closed" };
     public Option<int> Bootstrap { get; } = new("--bootstrap") { Description = "Paired bootstrap resamples", DefaultValueFactory = _ => 2000 };
 
     public void AddTo(Command command, bool forMerge)
@@ -55,6 +56,7 @@ internal sealed class EvalOptions
         command.Options.Add(FastVR);
         command.Options.Add(ChunkIdx);
         command.Options.Add(MaxNewTokens);
+        command.Options.Add(AnswerMode);
     }
 
     public EvalSettings Read(ParseResult r)
@@ -67,8 +69,11 @@ internal sealed class EvalOptions
         if (limit is < 1) throw new ArgumentException($"--limit must be ≥ 1, got {limit}.");
         var maxNew = r.GetValue(MaxNewTokens);
         if (maxNew is < 1) throw new ArgumentException($"--max-new-tokens must be ≥ 1, got {maxNew}.");
+        var mode = r.GetValue(AnswerMode) ?? "closed";
+        if (mode is not ("closed" or "generate")) throw new ArgumentException($"--answer-mode {mode}: expected closed or generate.");
         return new EvalSettings
         {
+            AnswerMode = mode,
             Benchmark = r.GetValue(Benchmark), Data = r.GetValue(Data), Model = r.GetValue(Model),
             Methods = methods.Distinct(StringComparer.OrdinalIgnoreCase).ToList(),
             TokenSR = r.GetValue(TokenSR), BlinkLayers = ParseLayers(r.GetValue(BlinkLayers)), Patch = r.GetValue(Patch),
@@ -114,6 +119,7 @@ internal sealed record EvalSettings
     public string Baseline { get; init; } = "vanilla";
     public int? MaxNewTokens { get; init; }
     public int Bootstrap { get; init; } = 2000;
+    public string AnswerMode { get; init; } = "closed";
 
     public bool WantsAll => Methods.Any(m => m.Equals("all", StringComparison.OrdinalIgnoreCase));
 }

@@ -6,9 +6,9 @@ namespace Blink.Cli.Commands;
 /// <summary>
 /// <c>eval-run.json</c> in the output folder: which benchmark, data folder and question limit the answers belong to.
 /// It lets <c>blink eval merge --out DIR</c> work without repeating them, and stops a second run from mixing another
-/// benchmark's answers into the same folder.
+/// benchmark's answers (or answers of the other answer mode) into the same folder.
 /// </summary>
-internal sealed record EvalRunFile(string Benchmark, string Data, int? Limit)
+internal sealed record EvalRunFile(string Benchmark, string Data, int? Limit, string AnswerMode = "closed")
 {
     public const string FileName = "eval-run.json";
 
@@ -37,6 +37,8 @@ internal sealed record EvalRunFile(string Benchmark, string Data, int? Limit)
             throw new ArgumentException(
                 $"{Path.Combine(outputDirectory, FileName)}: this output folder holds answers for benchmark '{existing.Benchmark}' on {existing.Data}, " +
                 $"not '{Benchmark}' on {Data}; choose another --out.");
+        if (existing is not null && existing.AnswerMode != AnswerMode)
+            throw new ArgumentException($"{Path.Combine(outputDirectory, FileName)}: the answers here were made with --answer-mode {existing.AnswerMode}; choose another --out for {AnswerMode}.");
         if (existing != this) AtomicFile.WriteAllText(Path.Combine(outputDirectory, FileName), JsonSerializer.Serialize(this, Json) + "\n");
     }
 

@@ -77,11 +77,14 @@ public sealed class BenchmarkMetricsTable(string benchmark)
         AtomicFile.WriteAllText(Path.Combine(directory, stem + ".json"), ToJson());
     }
 
-    /// <summary>Counts as integers, fractions in [0, 1] as they are (4 digits), scores (MME) with 2 digits.</summary>
+    private static readonly HashSet<string> CountNames =
+        ["n", "questions", "images", "answered", "missing", "unmatched", "failed", "other", "unparsed_answers", "tp", "fp", "tn", "fn"];
+
+    /// <summary>Counts as integers, fractions (accuracy, F1, …) with 4 digits, scores above 1 (MME) with 2.</summary>
     public static string Format(string name, double value)
     {
         if (double.IsNaN(value)) return "NaN";
-        if (value == Math.Floor(value) && Math.Abs(value) < 1e9 && !name.Contains("acc", StringComparison.Ordinal)) return value.ToString("F0", CultureInfo.InvariantCulture);
+        if (CountNames.Contains(name)) return value.ToString("F0", CultureInfo.InvariantCulture);
         return Math.Abs(value) <= 1 ? value.ToString("F4", CultureInfo.InvariantCulture) : value.ToString("F2", CultureInfo.InvariantCulture);
     }
 }
