@@ -14,7 +14,8 @@ internal static class CliErrors
             return body();
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or InvalidOperationException or IOException or KeyNotFoundException
-                                   or CheckpointFormatException or CheckpointMismatchException or TokenizerFormatException)
+                                   or CheckpointFormatException or CheckpointMismatchException or TokenizerFormatException
+                                   or Blink.Workbench.Evaluation.BenchmarkFormatException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             if (Environment.GetEnvironmentVariable("BLINK_DEBUG") == "1") Console.Error.WriteLine(e);

@@ -13,5 +13,7 @@ internal static class CommandCatalog
         yield return ReportCommand.Create();
         yield return TrainTokenSRCommand.Create();
         yield return CalibrateCommand.Create();
+        yield return EvalCommand.Create();
+        yield return BenchmarksCommand.Create();
     }
 }

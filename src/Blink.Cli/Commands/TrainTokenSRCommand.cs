@@ -100,10 +100,10 @@ internal static class TrainTokenSRCommand
             });
             var trained = trainer.Train(pairs, key.Hash, progress, cts.Token, resume: !result.GetValue(fresh), dev);
             var outPath = result.GetValue(output) ?? Path.Combine(workDir, "tokensr.safetensors");
-            TokenSRBankFile.Save(trained, outPath, blink.PatchSize, options, key.Hash, bundle.ModelId);
+            TokenSRBankArtifact.Save(trained, outPath, blink.PatchSize, options, key.Hash, bundle.ModelId);
             foreach (var layer in trained.Bank.Layers.Where(trained.ValLoss.ContainsKey))
                 AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"layer {layer}: val {options.Loss} TokenSR {trained.ValLoss[layer]:G4} vs interpolation {trained.InterpValLoss[layer]:G4}");
-            AnsiConsole.MarkupLineInterpolated($"saved the TokenSR bank to [green]{outPath}[/] (+ {Path.GetFileName(TokenSRBankFile.MetaPath(outPath))})");
+            AnsiConsole.MarkupLineInterpolated($"saved the TokenSR bank to [green]{outPath}[/] (+ {Path.GetFileName(TokenSRBankArtifact.MetaPath(outPath))})");
             return 0;
         }));
         return command;

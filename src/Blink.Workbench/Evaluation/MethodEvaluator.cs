@@ -30,13 +30,17 @@ public sealed class MethodEvaluator(MethodRunner runner)
         if (methods.Any(m => m.UsesGroundTruth) && items.Any(i => i.Evidence is null))
             throw new ArgumentException($"{string.Join(", ", methods.Where(m => m.UsesGroundTruth).Select(m => m.Name))} need evidence boxes, which {benchmark.Name} does not provide.");
         Directory.CreateDirectory(Path.Combine(options.OutputDirectory, AnswersFolder));
-        var index = items.Select((item, i) => (item.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        var index = new Dictionary<QuestionId, int>();
+        for (var i = 0; i < items.Count; i++)
+            if (!index.TryAdd(items[i].Id, i))
+                throw new BenchmarkFormatException(items[i].SourceFile, items[i].SourceLine,
+                    $"question_id {items[i].Id} appears twice (first at {items[index[items[i].Id]].SourceFile}:{items[index[items[i].Id]].SourceLine})");
         foreach (var method in methods)
         {
             using var writer = AnswerFileWriter.Open(AnswerPath(options, method.Name), runner.Bundle.ModelId, method.Name);
             BenchmarkRun.AnswerAll(items, writer, item =>
             {
-                using var image = item.Image.Decode();
+                using var image = DecodeImage(item);
                 var answer = runner.Answer(method, new MethodInput(image, item.Prompt, index[item.Id], item.Evidence, benchmark.CandidateAnswers(item)));
                 return new ModelAnswer(answer.Text, Metadata(answer));
             }, options.NumChunks, options.ChunkIndex, new Progress(progress, method.Name), ct);
@@ -57,10 +61,18 @@ public sealed class MethodEvaluator(MethodRunner runner)
     }
 
     /// <summary>Scores the merged answer files and writes results.{md,csv,json} plus each method's official files.</summary>
-    public static ResultsTable Score(IBenchmark benchmark, IReadOnlyList<BenchmarkItem> items, IReadOnlyList<MethodSpec> methods, EvaluationOptions options)
+    public static ResultsTable Score(IBenchmark benchmark, IReadOnlyList<BenchmarkItem> items, IReadOnlyList<MethodSpec> methods, EvaluationOptions options) =>
+        ScoreAll(benchmark, items, methods, options).Results;
+
+    /// <summary>
+    /// Like <see cref="Score"/>, and also writes metrics.{md,json}: each method's official headline numbers (MME
+    /// scores, POPE F1, MMBench circular accuracy, …), the ones a paper's table reports.
+    /// </summary>
+    public static EvaluationReport ScoreAll(IBenchmark benchmark, IReadOnlyList<BenchmarkItem> items, IReadOnlyList<MethodSpec> methods, EvaluationOptions options)
     {
         var baseline = methods.Any(m => m.Name == options.Baseline) ? options.Baseline : null;
         var table = new ResultsTable(benchmark.Name, baseline, options.BootstrapResamples, options.Seed);
+        var metrics = new BenchmarkMetricsTable(benchmark.Name);
         foreach (var method in methods)
         {
             var path = AnswerPath(options with { NumChunks = 1, ChunkIndex = 0 }, method.Name);
@@ -72,9 +84,25 @@ public sealed class MethodEvaluator(MethodRunner runner)
             var official = Path.Combine(options.OutputDirectory, "official", method.Name);
             benchmark.WriteOfficialFiles(items, answers, official, method.Name);
             table.Add(method.Name, score.Outcomes, Costs(answers), Metrics(answers, method));
+            metrics.Add(method.Name, score);
         }
         table.WriteAll(options.OutputDirectory, "results");
-        return table;
+        metrics.WriteAll(options.OutputDirectory, "metrics");
+        return new EvaluationReport(table, metrics);
+    }
+
+    /// <summary>A broken or missing image is a data problem: name the question file and line that point to it.</summary>
+    private static SkiaSharp.SKBitmap DecodeImage(BenchmarkItem item)
+    {
+        try
+        {
+            return item.Image.Decode();
+        }
+        catch (IOException e)
+        {
+            throw new BenchmarkFormatException(item.SourceFile, item.SourceLine,
+                $"question {item.Id}: {e.Message}", e);
+        }
     }
 
     private static JsonObject Metadata(MethodAnswer answer)

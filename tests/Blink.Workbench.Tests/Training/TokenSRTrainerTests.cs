@@ -112,8 +112,8 @@ public class TokenSRTrainerTests
         Assert.Contains(result.Curve, c => c.ValLoss is not null && c.InterpValLoss is not null);
 
         var path = temp.File("out/tokensr.safetensors");
-        TokenSRBankFile.Save(result, path, 2, options, "k", "tiny");
-        var loaded = TokenSRBankFile.Load(path);
+        TokenSRBankArtifact.Save(result, path, 2, options, "k", "tiny");
+        var loaded = TokenSRBankFile.Load(path, result.Bank.HiddenSize);
         Assert.Equal(result.Bank.Layers, loaded.Layers);
         foreach (var (name, tensor) in result.Bank.state_dict()) TensorAssert.Identical(tensor, loaded.state_dict()[name], name);
     }

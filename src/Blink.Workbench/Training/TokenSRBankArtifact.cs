@@ -12,7 +12,7 @@ namespace Blink.Workbench.Training;
 /// what is needed to rebuild it (layers, hidden size, width, p, scale) and how it was trained (loss, curve, the
 /// interpolation reference).
 /// </summary>
-public static class TokenSRBankFile
+public static class TokenSRBankArtifact
 {
     public sealed record Meta(
         [property: JsonPropertyName("layers")] int[] Layers,
@@ -45,18 +45,5 @@ public static class TokenSRBankFile
         CheckpointLoader.Save(bank, path, new Dictionary<string, string> { ["format"] = "pt", ["blink"] = "tokensr" });
         AtomicFile.WriteAllText(MetaPath(path), JsonSerializer.Serialize(meta, new JsonSerializerOptions { WriteIndented = true }));
         return meta;
-    }
-
-    /// <summary>Rebuilds the bank from the JSON and loads its weights (strict).</summary>
-    public static TokenSRBank Load(string path, Device? device = null, ScalarType? dtype = null)
-    {
-        var metaPath = MetaPath(path);
-        if (!File.Exists(metaPath)) throw new FileNotFoundException($"{metaPath} not found: a TokenSR bank needs its JSON beside the weights.");
-        var meta = JsonSerializer.Deserialize<Meta>(File.ReadAllText(metaPath)) ?? throw new InvalidDataException($"{metaPath}: empty.");
-        var bank = new TokenSRBank(meta.Layers, meta.HiddenSize, meta.Width, meta.Scale);
-        CheckpointLoader.Load(bank, path);
-        if (device is not null || dtype is not null) bank.to(device ?? CPU, dtype ?? ScalarType.Float32);
-        bank.eval();
-        return bank;
     }
 }

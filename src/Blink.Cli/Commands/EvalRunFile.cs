@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Blink.Workbench.IO;
+
+namespace Blink.Cli.Commands;
+
+/// <summary>
+/// <c>eval-run.json</c> in the output folder: which benchmark, data folder and question limit the answers belong to.
+/// It lets <c>blink eval merge --out DIR</c> work without repeating them, and stops a second run from mixing another
+/// benchmark's answers (or answers of the other answer mode) into the same folder.
+/// </summary>
+internal sealed record EvalRunFile(string Benchmark, string Data, int? Limit, string AnswerMode = "closed")
+{
+    public const string FileName = "eval-run.json";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static EvalRunFile? TryRead(string outputDirectory)
+    {
+        var path = Path.Combine(outputDirectory, FileName);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<EvalRunFile>(File.ReadAllText(path), Json)
+                ?? throw new InvalidDataException($"{path}: empty run file.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a valid run file ({e.Message}); delete it to start over.", e);
+        }
+    }
+
+    /// <summary>Checks that this run may write into the folder, then records it (same content from every shard).</summary>
+    public void CheckAndWrite(string outputDirectory)
+    {
+        var existing = TryRead(outputDirectory);
+        if (existing is not null && (!existing.Benchmark.Equals(Benchmark, StringComparison.OrdinalIgnoreCase) || !SamePath(existing.Data, Data)))
+            throw new ArgumentException(
+                $"{Path.Combine(outputDirectory, FileName)}: this output folder holds answers for benchmark '{existing.Benchmark}' on {existing.Data}, " +
+                $"not '{Benchmark}' on {Data}; choose another --out.");
+        if (existing is not null && existing.AnswerMode != AnswerMode)
+            throw new ArgumentException($"{Path.Combine(outputDirectory, FileName)}: the answers here were made with --answer-mode {existing.AnswerMode}; choose another --out for {AnswerMode}.");
+        if (existing != this) AtomicFile.WriteAllText(Path.Combine(outputDirectory, FileName), JsonSerializer.Serialize(this, Json) + "\n");
+    }
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)), StringComparison.Ordinal);
+}

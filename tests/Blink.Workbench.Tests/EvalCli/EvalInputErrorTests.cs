@@ -1,0 +1,105 @@
+using Blink.Workbench.Benchmarks;
+using Blink.Workbench.Evaluation;
+
+namespace Blink.Workbench.Tests.EvalCli;
+
+/// <summary>Bad answer and question files stop a run with the file and line, and never cost answers already written.</summary>
+[Collection(EvalCollection.Name)]
+public sealed class EvalInputErrorTests(EvalFixture fx)
+{
+    private static readonly IBenchmark Pope = BenchmarkRegistry.Default.Get("pope");
+
+    private (IReadOnlyList<BenchmarkItem> Items, EvaluationOptions Options) AnsweredPope(string name, int limit = 6)
+    {
+        var items = fx.Load("pope").Take(limit).ToList();
+        var options = new EvaluationOptions(fx.NewOutput(name), BootstrapResamples: 200);
+        new MethodEvaluator(fx.Runner).Answer(Pope, items, [fx.Method("vanilla")], options);
+        return (items, options);
+    }
+
+    [Fact]
+    public void Answer_file_of_another_method_is_refused_with_file_and_line()
+    {
+        var (items, options) = AnsweredPope("other-method");
+        var target = MethodEvaluator.AnswerPath(options, "blink-interp");
+        File.Copy(MethodEvaluator.AnswerPath(options, "vanilla"), target);
+        var before = File.ReadAllBytes(target);
+
+        var e = Assert.Throws<BenchmarkFormatException>(() =>
+            new MethodEvaluator(fx.Runner).Answer(Pope, items, [fx.Method("blink-interp")], options));
+        Assert.Equal(target, e.FilePath);
+        Assert.Equal(1, e.LineNumber);
+        Assert.Contains("method 'vanilla'", e.Message);
+        Assert.Equal(before, File.ReadAllBytes(target));
+    }
+
+    [Fact]
+    public void Answer_file_of_another_model_is_refused_with_file_and_line()
+    {
+        var (items, options) = AnsweredPope("other-model");
+        var path = MethodEvaluator.AnswerPath(options, "vanilla");
+        var lines = File.ReadAllLines(path);
+        lines[2] = lines[2].Replace($"\"model_id\":\"{fx.Bundle.ModelId}\"", "\"model_id\":\"llava-v1.5-7b\"", StringComparison.Ordinal);
+        File.WriteAllLines(path, lines);
+
+        var e = Assert.Throws<BenchmarkFormatException>(() =>
+            new MethodEvaluator(fx.Runner).Answer(Pope, items, [fx.Method("vanilla")], options));
+        Assert.Equal(path, e.FilePath);
+        Assert.Equal(3, e.LineNumber);
+        Assert.Contains("llava-v1.5-7b", e.Message);
+        Assert.Equal(lines, File.ReadAllLines(path));
+    }
+
+    [Fact]
+    public void Question_file_with_a_missing_field_names_file_and_line()
+    {
+        var data = fx.CopyOf("pope");
+        var file = Path.Combine(data, PopeBenchmark.LlavaQuestionFileName);
+        var lines = File.ReadAllLines(file);
+        lines[2] = lines[2].Replace("\"text\":", "\"txet\":", StringComparison.Ordinal);
+        File.WriteAllLines(file, lines);
+
+        var e = Assert.ThrowsAny<Exception>(() => fx.Load("pope", data));
+        Assert.Contains($"{file}:3", e.Message);
+        Assert.Contains("text", e.Message);
+    }
+
+    [Fact]
+    public void Question_file_with_a_duplicate_id_names_file_and_line()
+    {
+        var data = fx.CopyOf("pope");
+        var file = Path.Combine(data, PopeBenchmark.LlavaQuestionFileName);
+        var lines = File.ReadAllLines(file);
+        lines[4] = lines[4].Replace("\"question_id\":5,", "\"question_id\":4,", StringComparison.Ordinal);
+        File.WriteAllLines(file, lines);
+
+        var e = Assert.ThrowsAny<Exception>(() =>
+            new MethodEvaluator(fx.Runner).Answer(Pope, fx.Load("pope", data), [fx.Method("vanilla")], new EvaluationOptions(fx.NewOutput("dup"))));
+        Assert.Contains($"{file}:5", e.Message);
+        Assert.Contains("4", e.Message);
+    }
+
+    [Fact]
+    public void Undecodable_image_names_the_question_and_keeps_earlier_answers()
+    {
+        var data = fx.CopyOf("testbed");
+        var items = fx.Load("testbed", data);
+        var bad = items[3];
+        File.WriteAllBytes(((FileImageSource)bad.Image).Path, [0x89, 0x50, 0x4E, 0x47, 1, 2, 3]);
+        var options = new EvaluationOptions(fx.NewOutput("bad-image"));
+        var evaluator = new MethodEvaluator(fx.Runner);
+
+        var e = Assert.Throws<BenchmarkFormatException>(() => evaluator.Answer(BenchmarkRegistry.Default.Get("testbed"), items, [fx.Method("vanilla")], options));
+        Assert.Equal(bad.SourceFile, e.FilePath);
+        Assert.Equal(4, e.LineNumber);
+        Assert.Contains(bad.Id.Text, e.Message);
+        var path = MethodEvaluator.AnswerPath(options, "vanilla");
+        Assert.Equal(items.Take(3).Select(i => i.Id), AnswerFile.ReadUnique(path).Select(a => a.QuestionId));
+
+        // Fixed image: the run continues with the remaining questions only.
+        File.Copy(((FileImageSource)items[0].Image).Path, ((FileImageSource)bad.Image).Path, overwrite: true);
+        var progress = new CountingProgress();
+        evaluator.Answer(BenchmarkRegistry.Default.Get("testbed"), items, [fx.Method("vanilla")], options, progress);
+        Assert.Equal(items.Count - 3, progress.Calls);
+    }
+}
