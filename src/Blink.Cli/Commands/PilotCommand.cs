@@ -101,7 +101,8 @@ internal static class PilotCommand
                 }
 
                 // Traces of Blink-interp on a few samples.
-                var traceSamples = RecordTraces(bundle, benchmark, items.Take(result.GetValue(traces)).ToArray(), blink with { Expander = ExpanderKind.Interpolation }, grid);
+                var traceSpec = new MethodSpec("blink-interp", "Blink with bilinear interpolation", MethodKind.Blink, blink with { Expander = ExpanderKind.Interpolation });
+                var traceSamples = RecordTraces(new MethodRunner(bundle), traceSpec, benchmark, items.Take(result.GetValue(traces)).ToArray());
                 StudyRunFolder.WriteTraces(folder, traceSamples);
 
                 var manifest = new RunManifest($"Blink pilot: {bundle.ModelId}", $"{items.Length} {benchmark.Name} items, {DateTime.Now:yyyy-MM-dd HH:mm}",
@@ -136,17 +137,19 @@ internal static class PilotCommand
         return command;
     }
 
-    private static List<TraceSample> RecordTraces(ModelBundle bundle, IBenchmark benchmark, IReadOnlyList<BenchmarkItem> items, BlinkOptions options, int grid)
+    /// <summary>Runs a Blink method on a few items and keeps each trace with the picture as the model saw it.</summary>
+    internal static List<TraceSample> RecordTraces(MethodRunner runner, MethodSpec spec, IBenchmark benchmark, IReadOnlyList<BenchmarkItem> items)
     {
-        var runner = new MethodRunner(bundle);
-        var spec = new MethodSpec("blink-interp", "Blink with bilinear interpolation", MethodKind.Blink, options);
+        var bundle = runner.Bundle;
+        var options = spec.Blink!;
+        var grid = bundle.Model.Config.VisionConfig.GridSize;
         var list = new List<TraceSample>();
         for (var i = 0; i < items.Count; i++)
         {
             using var image = items[i].Image.Decode();
             var answer = runner.Answer(spec, new MethodInput(image, items[i].Prompt, i, items[i].Evidence, benchmark.CandidateAnswers(items[i])));
             if (answer.Trace is null) continue;
-            var data = PilotFigures.ToTraceData(answer.Trace, options, grid, $"{items[i].Id.Text} ({items[i].Category}): blink-interp → {answer.Text}");
+            var data = PilotFigures.ToTraceData(answer.Trace, options, grid, $"{items[i].Id.Text} ({items[i].Category}): {spec.Name} → {answer.Text} (truth: {items[i].GroundTruth})");
             using var input = ModelInputView.Render(image, bundle.Preprocessor.GeometryFor(image.Width, image.Height), bundle.Preprocessor.Options.PadColor);
             list.Add(new TraceSample(data, PngEncoding.Encode(input)));
         }
@@ -154,7 +157,7 @@ internal static class PilotCommand
     }
 
     /// <summary>A relative model folder that is not below the working directory is looked for above the program (the repository's data/).</summary>
-    private static string ResolveModel(string folder)
+    internal static string ResolveModel(string folder)
     {
         if (Path.IsPathRooted(folder) || Directory.Exists(folder)) return folder;
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -1,3 +1,4 @@
+using Blink.Workbench.Models;
 using Blink.Workbench.Models.Decoding;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -159,7 +160,7 @@ public sealed class BlinkInterceptor : IDecoderInterceptor
         if (_options.Positions == PositionPolicy.Contiguous)
         {
             var start = positions.narrow(1, at - 1, 1) + 1;                              // [B, 1]
-            srPositions = start + torch.arange(count, dtype: ScalarType.Int64, device: device).unsqueeze(0);
+            srPositions = start.Plus(TensorMath.Arange(count, ScalarType.Int64, device).unsqueeze(0));
             tailPositions = posTail + count;
         }
         else

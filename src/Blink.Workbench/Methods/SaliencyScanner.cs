@@ -1,3 +1,4 @@
+using Blink.Workbench.Models;
 using Blink.Workbench.Models.Decoding;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -31,7 +32,7 @@ public static class SaliencyScanner
         var image = perRow.narrow(-1, layout.ImageStart, layout.ImageLength);     // [R, N]
         var map = image.mean([0L]);                                             // [N]
         double visualShare = double.NaN;
-        if (scores == SaliencyScores.Logits) map = map - map.min();
+        if (scores == SaliencyScores.Logits) map = map.Minus(map.min());
         else visualShare = image.sum(-1).mean().item<float>() / Math.Max(1e-12, perRow.sum(-1).mean().item<float>());
         var tokenMap = map.cpu().data<float>().ToArray();
         var regions = new RegionGrid(layout.GridHeight, layout.GridWidth, patchSize);

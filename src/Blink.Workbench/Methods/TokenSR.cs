@@ -1,3 +1,4 @@
+using Blink.Workbench.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -43,7 +44,7 @@ public sealed class TokenSR : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var up = Interpolate(patch, _scale);
         var refined = conv3.forward(nn.functional.relu(conv2.forward(nn.functional.relu(conv1.forward(up)))));
-        return (up + refined).MoveToOuterDisposeScope();
+        return up.Plus(refined).MoveToOuterDisposeScope();
     }
 
     /// <summary>Bilinear ×s with align_corners = false (Blink-interp, and TokenSR's base path).</summary>

@@ -82,7 +82,7 @@ public sealed class BaseTrainer
                 var features = model.GetImageFeatures(batch.Pixels);
                 var logits = model.forward(new LlavaInput(batch.InputIds, null, Logits: LogitsMode.All, ImageFeatures: features)).Logits;
                 var lossTensor = AnswerLoss(logits, batch, tokenizer.EosId);
-                if (_options.PatchLossWeight > 0) lossTensor = lossTensor + _options.PatchLossWeight * PatchLoss(patchHead.forward(features), examples);
+                if (_options.PatchLossWeight > 0) lossTensor = lossTensor.Plus(_options.PatchLossWeight * PatchLoss(patchHead.forward(features), examples));
                 optimizer.zero_grad();
                 lossTensor.backward();
                 nn.utils.clip_grad_norm_(model.parameters(), _options.GradientClip);
@@ -158,19 +158,19 @@ public sealed class BaseTrainer
         var flat = predictions.reshape(-1, predictions.shape[^1]);
         var kindLogits = flat.narrow(1, 0, PatchLabels.KindClasses);
         var colorLogits = flat.narrow(1, PatchLabels.KindClasses, PatchLabels.ColorClasses);
-        return nn.functional.cross_entropy(kindLogits, kinds) + nn.functional.cross_entropy(colorLogits, colors);
+        return nn.functional.cross_entropy(kindLogits, kinds).Plus(nn.functional.cross_entropy(colorLogits, colors));
     }
 
     /// <summary>Mean cross-entropy of predicting the answer (at the last prompt token) and &lt;/s&gt; (at the answer).</summary>
     private static Tensor AnswerLoss(Tensor logits, TestbedBatch batch, int eosId)
     {
         var b = batch.Size;
-        var rows = torch.arange(b, dtype: ScalarType.Int64, device: logits.device);
+        var rows = TensorMath.Arange(b, ScalarType.Int64, logits.device);
         var at = torch.tensor(batch.LastPromptIndex, device: logits.device);
         var answerLogits = logits[rows, at];
         var eosLogits = logits[rows, at + 1];
         var answers = torch.tensor(batch.Answers, device: logits.device);
-        var eos = torch.full(b, eosId, dtype: ScalarType.Int64, device: logits.device);
+        var eos = torch.tensor(Enumerable.Repeat((long)eosId, b).ToArray(), device: logits.device);
         return nn.functional.cross_entropy(torch.cat([answerLogits, eosLogits]), torch.cat([answers, eos]));
     }
 }

@@ -22,7 +22,7 @@ public static class ClosedSetPredictor
             var chunk = examples.Skip(start).Take(batchSize).ToArray();
             using var batch = TestbedBatch.Create(chunk, padId, eosId, withAnswer: false, model.Device);
             var logits = model.forward(new LlavaInput(batch.InputIds, batch.Pixels, Logits: LogitsMode.All)).Logits;
-            var rows = torch.arange(chunk.Length, dtype: ScalarType.Int64, device: logits.device);
+            var rows = TensorMath.Arange(chunk.Length, ScalarType.Int64, logits.device);
             var last = torch.tensor(batch.LastPromptIndex, device: logits.device);
             var next = logits[rows, last].cpu(); // [B, V]
             for (var i = 0; i < chunk.Length; i++)

@@ -1,3 +1,4 @@
+using Blink.Workbench.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -47,7 +48,7 @@ public static class TokenSRLoss
                 perToken = 1 - nn.functional.cosine_similarity(student, teacher, 1, 1e-8);
                 break;
             case TokenSRLossKind.Mse:
-                perToken = (student - teacher).pow(2).mean([1L]);
+                perToken = student.Minus(teacher).square().mean([1L]);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);

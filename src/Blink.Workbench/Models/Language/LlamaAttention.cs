@@ -87,13 +87,13 @@ public sealed class LlamaAttention : nn.Module<AttentionInput, AttentionOutput>
             var index = torch.tensor(rows.Select(r => (long)r).ToArray(), device: q.device);
             var qRows = q.index_select(2, index).to(ScalarType.Float32);
             rowScores = torch.matmul(qRows, k.to(ScalarType.Float32).transpose(-2, -1)) * scale;
-            rowScores = rowScores.masked_fill(CausalMask(rows, offset, tk, q.device).logical_not(), double.NegativeInfinity);
+            rowScores = rowScores.FillNegativeInfinity(CausalMask(rows, offset, tk, q.device).logical_not());
             rowProbs = rowScores.softmax(-1);
         }
         if (request.Full)
         {
             var scores = torch.matmul(q.to(ScalarType.Float32), k.to(ScalarType.Float32).transpose(-2, -1)) * scale;
-            scores = scores.masked_fill(CausalMask(Enumerable.Range(0, tq).ToArray(), offset, tk, q.device).logical_not(), double.NegativeInfinity);
+            scores = scores.FillNegativeInfinity(CausalMask(Enumerable.Range(0, tq).ToArray(), offset, tk, q.device).logical_not());
             full = scores.softmax(-1);
         }
         return new AttentionObservation(rows, rowScores, rowProbs, full);
@@ -103,7 +103,7 @@ public sealed class LlamaAttention : nn.Module<AttentionInput, AttentionOutput>
     private static Tensor CausalMask(int[] rows, long offset, long tk, Device device)
     {
         using var scope = NewDisposeScope();
-        var keyIdx = torch.arange(tk, dtype: ScalarType.Int64, device: device).unsqueeze(0);
+        var keyIdx = TensorMath.Arange(tk, ScalarType.Int64, device).unsqueeze(0);
         var rowIdx = torch.tensor(rows.Select(r => r + offset).ToArray(), device: device).unsqueeze(1);
         return keyIdx.le(rowIdx).MoveToOuterDisposeScope();
     }

@@ -31,8 +31,8 @@ public sealed class LlamaDecoderLayer : nn.Module<DecoderLayerInput, DecoderLaye
     {
         using var scope = NewDisposeScope();
         var attn = self_attn.forward(new AttentionInput(input_layernorm.forward(input.HiddenStates), input.Cos, input.Sin, input.Cache, input.Request));
-        var h = input.HiddenStates + attn.HiddenStates;
-        h = h + mlp.forward(post_attention_layernorm.forward(h));
+        var h = input.HiddenStates.Plus(attn.HiddenStates);
+        h = h.Plus(mlp.forward(post_attention_layernorm.forward(h)));
         attn.Observation.RowScores?.MoveToOuterDisposeScope();
         attn.Observation.RowProbabilities?.MoveToOuterDisposeScope();
         attn.Observation.Full?.MoveToOuterDisposeScope();

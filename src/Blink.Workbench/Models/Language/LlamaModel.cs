@@ -50,7 +50,7 @@ public sealed class LlamaModel : nn.Module<DecoderInput, DecoderOutput>
         long b = x.shape[0], t = x.shape[1];
         var cache = input.Cache;
         var isPrefill = cache is null || cache.IsEmpty;
-        var positions = input.PositionIds ?? torch.arange(t, dtype: ScalarType.Int64, device: x.device).unsqueeze(0).expand(b, t);
+        var positions = input.PositionIds ?? TensorMath.Arange(t, ScalarType.Int64, x.device).unsqueeze(0).expand(b, t);
         var state = new DecoderState(x, positions, input.Layout, cache, isPrefill, layers.Count);
         var interceptor = input.Interceptor;
         interceptor?.BeginForward(state);
@@ -63,7 +63,7 @@ public sealed class LlamaModel : nn.Module<DecoderInput, DecoderOutput>
             // In decode steps each layer continues from its own cached length and position.
             var layerPositions = isPrefill || cache?.NextPosition(l) is null
                 ? state.PositionIds
-                : cache.NextPosition(l)!.unsqueeze(1) + torch.arange(state.Length, dtype: ScalarType.Int64, device: x.device).unsqueeze(0);
+                : cache.NextPosition(l)!.unsqueeze(1).Plus(TensorMath.Arange(state.Length, ScalarType.Int64, x.device).unsqueeze(0));
             if (!ReferenceEquals(layerPositions, cosFor))
             {
                 (cos, sin) = rotary_emb.forward(layerPositions);

@@ -36,8 +36,8 @@ public sealed class LlamaRotaryEmbedding : nn.Module<Tensor, (Tensor Cos, Tensor
     private Tensor InverseFrequencies(Device? device)
     {
         using var scope = NewDisposeScope();
-        var exponents = torch.arange(0, _headDim, 2, dtype: ScalarType.Float64, device: device) / _headDim;
-        return (1.0 / torch.pow(_theta, exponents)).to(ScalarType.Float32).MoveToOuterDisposeScope();
+        var exponents = TensorMath.Arange(0, _headDim, 2, device) / _headDim;
+        return (exponents * -Math.Log(_theta)).exp().to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     /// <param name="positionIds">[B, T] int64 positions.</param>
@@ -62,6 +62,6 @@ public sealed class LlamaRotaryEmbedding : nn.Module<Tensor, (Tensor Cos, Tensor
         var x1 = x[.., .., .., ..(int)half];
         var x2 = x[.., .., .., (int)half..];
         var rotated = torch.cat([-x2, x1], dim: -1);
-        return (x * c + rotated * s).MoveToOuterDisposeScope();
+        return (x * c).Plus(rotated * s).MoveToOuterDisposeScope();
     }
 }

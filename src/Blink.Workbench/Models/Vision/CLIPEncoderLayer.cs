@@ -26,8 +26,8 @@ public sealed class CLIPEncoderLayer : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var h = x + self_attn.forward(layer_norm1.forward(x));
-        h = h + mlp.forward(layer_norm2.forward(h));
+        var h = x.Plus(self_attn.forward(layer_norm1.forward(x)));
+        h = h.Plus(mlp.forward(layer_norm2.forward(h)));
         return h.MoveToOuterDisposeScope();
     }
 }

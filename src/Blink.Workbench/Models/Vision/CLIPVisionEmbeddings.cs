@@ -35,8 +35,8 @@ public sealed class CLIPVisionEmbeddings : nn.Module<Tensor, Tensor>
         var embeddings = torch.cat([cls, patches], dim: 1);
         if (embeddings.shape[1] != _numPositions)
             throw new ArgumentException($"The image gives {embeddings.shape[1] - 1} patches but the vision tower was configured for {_numPositions - 1}; resize the image to the configured image_size.");
-        var positions = torch.arange(_numPositions, dtype: ScalarType.Int64, device: embeddings.device);
-        embeddings = embeddings + position_embedding.forward(positions).unsqueeze(0);
+        var positions = TensorMath.Arange(_numPositions, ScalarType.Int64, embeddings.device);
+        embeddings = embeddings.Plus(position_embedding.forward(positions).unsqueeze(0));
         return embeddings.MoveToOuterDisposeScope();
     }
 }

@@ -1,0 +1,43 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Blink.Workbench.Models;
+
+/// <summary>
+/// Arithmetic without short-lived Scalars. TorchSharp 0.107's <c>a + b</c> is <c>a.add(b, 1)</c>, which converts 1 into
+/// a temporary native Scalar that nothing keeps alive during the native call; under garbage-collection pressure its
+/// finalizer can free it mid-call and libtorch fails with "Unknown scalar type" (seen after ~1,400 forwards). These
+/// helpers pass Scalars held in static fields instead, and every hot path uses them.
+/// </summary>
+public static class TensorMath
+{
+    private static readonly Scalar One = 1.ToScalar();
+    private static readonly Scalar NegativeInfinityScalar = double.NegativeInfinity.ToScalar();
+
+    /// <summary>a + b.</summary>
+    public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
+
+    /// <summary>a − b.</summary>
+    public static Tensor Minus(this Tensor a, Tensor b) => a.sub(b); // sub(Tensor) takes no Scalar
+
+    /// <summary>0, 1, …, n−1 (torch.arange with its Scalars kept alive for the call).</summary>
+    public static Tensor Arange(long n, ScalarType dtype, Device? device = null)
+    {
+        using var start = 0L.ToScalar();
+        using var stop = n.ToScalar();
+        using var step = 1L.ToScalar();
+        return torch.arange(start, stop, step, dtype: dtype, device: device);
+    }
+
+    /// <summary>start, start+step, … below stop, as float64 (for frequency tables).</summary>
+    public static Tensor Arange(double start, double stop, double step, Device? device = null)
+    {
+        using var a = start.ToScalar();
+        using var b = stop.ToScalar();
+        using var c = step.ToScalar();
+        return torch.arange(a, b, c, dtype: ScalarType.Float64, device: device);
+    }
+
+    /// <summary>Fills positions where <paramref name="mask"/> is true with −∞.</summary>
+    public static Tensor FillNegativeInfinity(this Tensor t, Tensor mask) => t.masked_fill(mask, NegativeInfinityScalar);
+}
