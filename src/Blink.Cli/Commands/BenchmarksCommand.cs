@@ -10,7 +10,7 @@ namespace Blink.Cli.Commands;
 internal static class BenchmarksCommand
 {
     /// <summary>Questions in the fixture testbed split (enough for every category, quick to answer).</summary>
-    public const int FixtureTestbedQuestions = 24;
+    public const int FixtureTestbedQuestions = BenchmarkFixtureWriter.TestbedQuestions;
 
     public static Command Create()
     {
@@ -31,10 +31,8 @@ internal static class BenchmarksCommand
         {
             var root = result.GetValue(output)!;
             var set = BenchmarkFixtureWriter.Write(root, result.GetValue(seed));
-            var testbed = Path.Combine(root, "testbed");
-            TestbedWriter.WriteSplit(new TestbedGenerator(), TestbedSplit.Test, FixtureTestbedQuestions, testbed);
             var table = new Table().AddColumn("benchmark").AddColumn("data folder").AddColumn(new TableColumn("questions").RightAligned());
-            foreach (var (name, dir) in set.DataDirectories.Append(new("testbed", testbed)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            foreach (var (name, dir) in set.DataDirectories.OrderBy(kv => kv.Key, StringComparer.Ordinal))
                 table.AddRow(Markup.Escape(name), Markup.Escape(dir), BenchmarkRegistry.Default.Get(name).Load(dir).Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLineInterpolated($"try: [green]blink eval --benchmark pope --data {Path.Combine(root, "pope")} --model tests/fixtures/llava-tiny-hf --out artifacts/eval/pope-fixture[/]");

@@ -60,5 +60,20 @@ public sealed class TestbedBenchmark : IBenchmark
         };
     }
 
-    public IReadOnlyList<string> WriteOfficialFiles(IReadOnlyList<BenchmarkItem> items, IReadOnlyList<AnswerRecord> answers, string outputDirectory, string experimentName) => [];
+    /// <summary>The testbed has no external scorer; its "official" file is the per-category accuracy as JSON.</summary>
+    public IReadOnlyList<string> WriteOfficialFiles(IReadOnlyList<BenchmarkItem> items, IReadOnlyList<AnswerRecord> answers, string outputDirectory, string experimentName)
+    {
+        var score = Score(items, answers);
+        Directory.CreateDirectory(outputDirectory);
+        var path = Path.Combine(outputDirectory, $"{experimentName}_testbed_accuracy.json");
+        var json = new System.Text.Json.Nodes.JsonObject
+        {
+            ["overall"] = score.Overall["accuracy"],
+            ["n"] = score.Outcomes.Count,
+            ["per_category"] = new System.Text.Json.Nodes.JsonObject(score.PerCategory.Select(kv =>
+                new KeyValuePair<string, System.Text.Json.Nodes.JsonNode?>(kv.Key, kv.Value["accuracy"]))),
+        };
+        IO.AtomicFile.WriteAllText(path, json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        return [path];
+    }
 }

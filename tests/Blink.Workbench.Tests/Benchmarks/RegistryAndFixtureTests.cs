@@ -9,7 +9,7 @@ public class RegistryAndFixtureTests(FixtureFolder fixtures) : IClassFixture<Fix
     [Fact]
     public void Registry_lists_every_benchmark_and_explains_unknown_names()
     {
-        Assert.Equal(["gqa", "mm-vet", "mmbench", "mmbench-cn", "mme", "pope", "scienceqa-img"], BenchmarkRegistry.Default.Names);
+        Assert.Equal(["gqa", "mm-vet", "mmbench", "mmbench-cn", "mme", "pope", "scienceqa-img", "testbed"], BenchmarkRegistry.Default.Names);
         Assert.Same(BenchmarkRegistry.Default.Get("pope"), BenchmarkRegistry.Default.Get("POPE"));
         var e = Assert.Throws<KeyNotFoundException>(() => BenchmarkRegistry.Default.Get("vqav2"));
         Assert.Contains("known: gqa, mm-vet", e.Message);

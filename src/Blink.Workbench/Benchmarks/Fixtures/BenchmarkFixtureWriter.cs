@@ -38,8 +38,18 @@ public static class BenchmarkFixtureWriter
             ["mmbench-cn"] = WriteMmBench(Path.Combine(root, "mmbench-cn"), random, chinese: true),
             ["scienceqa-img"] = WriteScienceQa(Path.Combine(root, "scienceqa"), random),
             ["mm-vet"] = WriteMmVet(Path.Combine(root, "mm-vet"), random),
+            ["testbed"] = WriteTestbed(Path.Combine(root, "testbed")),
         };
         return new BenchmarkFixtureSet(root, dirs);
+    }
+
+    /// <summary>Questions in the fixture testbed split (every category four times, quick to answer).</summary>
+    public const int TestbedQuestions = 24;
+
+    private static string WriteTestbed(string dir)
+    {
+        Data.Testbed.TestbedWriter.WriteSplit(new Data.Testbed.TestbedGenerator(), Data.Testbed.TestbedSplit.Test, TestbedQuestions, dir);
+        return dir;
     }
 
     // ---- images --------------------------------------------------------------------------------------------------
