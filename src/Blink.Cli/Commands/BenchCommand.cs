@@ -20,10 +20,12 @@ internal static class BenchCommand
         var sliceLayers = new Option<int>("--slice-layers") { Description = "Decoder layers of the LLaVA-7B-shaped slice (0 skips it)", DefaultValueFactory = _ => 4 };
         var repeats = new Option<int>("--repeats") { Description = "Timed repeats per measurement", DefaultValueFactory = _ => 3 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed warm-up runs per measurement", DefaultValueFactory = _ => 1 };
+        var tinyModel = new Option<string>("--model") { Description = "The small model to measure beside the slice (\"\" skips it)", DefaultValueFactory = _ => PilotCommand.DefaultModel };
+        var tinyRepeats = new Option<int>("--tiny-repeats") { Description = "Timed repeats on the small model", DefaultValueFactory = _ => 50 };
         var output = new Option<string>("--out") { Description = "Folder for bench.md and bench.json", DefaultValueFactory = _ => "artifacts/bench" };
         var command = new Command("bench", "Measure prefill/decode time, memory and saliency cost of vanilla, Blink-interp, Blink and FastV.")
         {
-            sliceLayers, repeats, warmup, output,
+            sliceLayers, repeats, warmup, tinyModel, tinyRepeats, output,
         };
         device.AddTo(command);
         command.SetAction(result => CliErrors.Run(() =>
@@ -35,6 +37,7 @@ internal static class BenchCommand
             var warm = result.GetValue(warmup);
             if (reps < 1) throw new ArgumentException($"--repeats must be ≥ 1, got {reps}.");
             AnsiConsole.MarkupLineInterpolated($"[bold]blink bench[/] on {dev} {dtype}, {torch.get_num_threads()} threads, {reps} repeats after {warm} warm-up");
+            if (result.GetValue(tinyModel) is { Length: > 0 } tiny) TinyBench.Run(report, tiny, dev, dtype, Math.Max(warm, 3), result.GetValue(tinyRepeats));
             if (layers > 0) SliceBench.Run(report, layers, dev, dtype, warm, reps);
             var folder = result.GetValue(output)!;
             report.Write(folder);
