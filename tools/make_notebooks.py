@@ -163,9 +163,9 @@ nb.md("## Attention per layer\nFor each decoder layer: where the last question t
 nb.code("""var study = LayerAttentionStudy.Run(bundle, [StudySample.FromBenchmarkItem(item)], new LayerStudyOptions { KeepMapsFor = 1 });
 var maps = study.Samples[0];
 PilotFigures.LayerHeatmaps(maps).Chart""")
-nb.md("## ρ, the trigger\nBlink expands when ρ ≥ τ_exp (attention is concentrated: something specific is being read) and drops an earlier expansion when ρ < τ_drop.")
+nb.md("## ρ, the trigger\nBlink expands when ρ ≥ τ_exp (attention is concentrated: something specific is being read) and drops an earlier expansion when ρ < τ_drop. These are the vanilla model's ρ values; once Blink has inserted tokens, the later layers' ρ shifts.")
 nb.code("""string.Join("\\n", maps.Layers.Select(l => $"layer {l.Layer}: ρ = {l.Rho:0.000}" +
-    (l.Layer < blink.FirstLayer || l.Layer > blink.LastLayer ? "  (outside Blink's band)" : l.Rho >= blink.TauExpand ? "  → expand" : l.Rho < blink.TauDrop ? "  → drop" : "")))""")
+    (l.Layer < blink.FirstLayer || l.Layer > blink.LastLayer ? "  (outside Blink's band)" : l.Rho >= blink.TauExpand ? "  ≥ τ_exp: would expand" : l.Rho < blink.TauDrop ? "  < τ_drop: would drop an expansion" : "  between the thresholds: keep")))""")
 nb.md("## One expansion, and the drop\nNow Blink itself (with interpolation as the token expander). The trace shows ρ per layer against both thresholds, what it did where, and the region it zoomed into.")
 nb.code("""var runner = new MethodRunner(bundle);
 var interp = new MethodSpec("blink-interp", "Blink with bilinear interpolation", MethodKind.Blink, blink with { Expander = ExpanderKind.Interpolation });
@@ -173,7 +173,7 @@ var input = new MethodInput(image, item.Prompt, sampleIndex, item.Evidence, benc
 var answer = runner.Answer(interp, input);
 var view = PilotFigures.InputView(maps);
 PilotFigures.Trace(PilotFigures.ToTraceData(answer.Trace!, interp.Blink!, grid, $"Blink-interp → {answer.Text} (truth: {item.GroundTruth})"), view).Chart""")
-nb.md("The sequence grows by the inserted tokens at an expansion and shrinks back at the drop — the cost Blink pays only where it helps:")
+nb.md("The sequence grows by the inserted tokens at an expansion and, if ρ later falls below τ_drop, shrinks back at the drop — the cost Blink pays only where it helps (`events` lists each layer's decision):")
 nb.code("""var vanilla = runner.Answer(MethodCatalog.Standard(blink)[0], input);
 $"tokens per layer, vanilla: [{string.Join(", ", vanilla.TokensPerLayer)}]\\ntokens per layer, Blink:   [{string.Join(", ", answer.TokensPerLayer)}]\\nevents: {answer.Trace}\"""")
 nb.md("## What TokenSR changes\nInterpolation only smears the region's existing hidden states over more positions. TokenSR (notebook 2) is trained to predict the hidden states the model would compute on the zoomed crop, so the new tokens carry detail the coarse grid lost. "

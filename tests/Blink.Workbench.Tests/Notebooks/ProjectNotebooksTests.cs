@@ -14,7 +14,7 @@ public sealed class ProjectNotebooksTests(ITestOutputHelper output)
     private static readonly Dictionary<string, Dictionary<string, string>> QuickParameters = new()
     {
         ["01-pilot-layer-attention.ipynb"] = new() { ["samples"] = "6", ["heatmapSamples"] = "1" },
-        ["02-train-tokensr.ipynb"] = new() { ["samples"] = "10", ["steps"] = "12", ["batchSize"] = "16" },
+        ["02-train-tokensr.ipynb"] = new() { ["samples"] = "6", ["steps"] = "6", ["batchSize"] = "8" },
         ["03-evaluate-blink.ipynb"] = new() { ["samples"] = "6", ["calibrationSamples"] = "6" },
         ["04-how-blink-works.ipynb"] = new() { ["sampleIndex"] = "0" },
     };
@@ -42,7 +42,9 @@ public sealed class ProjectNotebooksTests(ITestOutputHelper output)
     [MemberData(nameof(Notebooks))]
     public async Task Notebook_runs_end_to_end_in_quick_mode(string name)
     {
-        var outDir = Path.Combine(Path.GetTempPath(), "blink-project-nb-" + Guid.NewGuid().ToString("N")[..8]);
+        // BLINK_NOTEBOOK_OUT keeps the executed copies (.ipynb + .html) there for a look; default: a temp folder, removed.
+        var keep = Environment.GetEnvironmentVariable("BLINK_NOTEBOOK_OUT");
+        var outDir = string.IsNullOrEmpty(keep) ? Path.Combine(Path.GetTempPath(), "blink-project-nb-" + Guid.NewGuid().ToString("N")[..8]) : Path.GetFullPath(keep);
         try
         {
             var result = await NotebookRunner.RunAsync(Path.Combine(NotebookFolder, name), new NotebookRunOptions
@@ -51,15 +53,15 @@ public sealed class ProjectNotebooksTests(ITestOutputHelper output)
                 Parameters = QuickParameters.GetValueOrDefault(name) ?? [],
                 CellTimeout = TimeSpan.FromMinutes(2),
             });
-            output.WriteLine($"{name}: {result.Elapsed.TotalSeconds:F1} s");
+            output.WriteLine($"{name}: {result.Elapsed.TotalSeconds:F1} s (cells: {string.Join(", ", result.Cells.Select(c => $"{c.CellIndex}: {c.Elapsed.TotalSeconds:F1}"))})");
             foreach (var w in result.Warnings) output.WriteLine("warning: " + w);
             Assert.True(result.Succeeded, $"{name}: {result.FirstFailure}");
             Assert.True(File.Exists(result.ExecutedNotebookPath), "executed copy missing");
-            Assert.True(result.Elapsed < TimeSpan.FromSeconds(90), $"{name} took {result.Elapsed.TotalSeconds:F0} s in quick mode (budget 30 s on 2 cores).");
+            Assert.True(result.Elapsed < TimeSpan.FromSeconds(60), $"{name} took {result.Elapsed.TotalSeconds:F0} s in quick mode (target < 30 s on 2 cores; 60 s allowed for slow agents).");
         }
         finally
         {
-            try { Directory.Delete(outDir, recursive: true); } catch (IOException) { }
+            if (string.IsNullOrEmpty(keep)) try { Directory.Delete(outDir, recursive: true); } catch (IOException) { }
         }
     }
 
