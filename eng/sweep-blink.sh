@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# A small ablation sweep of Blink on the embedded default (issue: "if it does not help, show what you tried").
+# Needs a finished `./build.sh run` (it reuses the study's test split and TokenSR bank). Writes one results folder per
+# configuration under artifacts/sweep/ and a summary table artifacts/sweep/summary.md (overall accuracy, paired Δ vs
+# vanilla with bootstrap CI and McNemar p, tokens, expansions per question).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+blink() { dotnet src/Blink.Cli/bin/Release/net10.0/blink.dll "$@"; }
+data=artifacts/study/data/test
+bank=artifacts/study/tokensr/tokensr.safetensors
+[ -f "$data/questions.jsonl" ] && [ -f "$bank" ] || { echo "run ./build.sh run first (needs $data and $bank)" >&2; exit 2; }
+out=artifacts/sweep
+mkdir -p "$out"
+summary="$out/summary.md"
+echo "| configuration | method | accuracy % [95% CI] | Δ vs vanilla (pp) [95% CI] | McNemar p | expansions/q | tokens Σ layers |" > "$summary"
+echo "|---|---|---|---|---|---|---|" >> "$summary"
+run() { # name, then blink eval options
+  local name=$1; shift
+  blink eval --benchmark testbed --data "$data" --out "$out/$name" --method vanilla "$@" > "$out/$name.log" 2>&1
+  awk -F'|' -v n="$name" '$3 ~ / all / && $2 !~ /vanilla/ { gsub(/^ +| +$/, "", $2); print "| " n " | " $2 " |" $5 "|" $6 "|" $7 "|" $8 "|" $10 "|" }' "$out/$name/results.md" >> "$summary"
+}
+# Layers (TokenSR trained for 1–4 by the study), p = 2, calibrated-by-default thresholds of the CLI (3×/1.5× uniform).
+for layers in 1-4 1-2 3-4 1 2 3; do
+  run "layers-$layers" --blink-layers "$layers" --method blink-interp --method blink --tokensr "$bank"
+done
+# Thresholds (interpolation, layers 1–4): looser and stricter than the default 3× uniform share (p=2 → uniform 0.0625).
+for tau in 0.1 0.3 0.5 0.7; do
+  run "tau-$tau" --blink-layers 1-4 --tau-exp "$tau" --tau-drop 0.05 --method blink-interp
+done
+# Region size p = 4 (2×2 regions of the 8×8 grid) with interpolation.
+run "p-4" --blink-layers 1-4 --patch 4 --method blink-interp
+cat "$summary"
