@@ -9,6 +9,7 @@ internal static class CommandCatalog
         yield return BenchCommand.Create();
         yield return ChatCommand.Create();
         yield return StudyCommand.Create();
+        yield return NotebooksCommand.Create();
         yield return TrainBaseCommand.Create();
         yield return PilotCommand.Create();
         yield return ReportCommand.Create();

@@ -58,6 +58,11 @@ public sealed class ProjectNotebooksTests(ITestOutputHelper output)
             Assert.True(result.Succeeded, $"{name}: {result.FirstFailure}");
             Assert.True(File.Exists(result.ExecutedNotebookPath), "executed copy missing");
             Assert.True(result.Elapsed < TimeSpan.FromSeconds(60), $"{name} took {result.Elapsed.TotalSeconds:F0} s in quick mode (target < 30 s on 2 cores; 60 s allowed for slow agents).");
+
+            // The executed copy's offline HTML must render in a real browser with the network off.
+            Assert.True(result.HtmlPath is not null && File.Exists(result.HtmlPath), "offline HTML rendering missing");
+            var page = await Workbench.Reporting.HeadlessBrowser.CheckPageAsync(result.HtmlPath!, new Workbench.Reporting.BrowserPageOptions { Screenshot = false, Timeout = TimeSpan.FromSeconds(90) });
+            Assert.True(page.ConsoleErrors.Count == 0, $"{name}: console errors in the executed page: {string.Join(" | ", page.ConsoleErrors)}");
         }
         finally
         {
