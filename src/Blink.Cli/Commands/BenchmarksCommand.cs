@@ -9,9 +9,6 @@ namespace Blink.Cli.Commands;
 /// <summary><c>blink benchmarks list | fixtures</c>: what <c>blink eval</c> reads, and small data sets to try it on.</summary>
 internal static class BenchmarksCommand
 {
-    /// <summary>Questions in the fixture testbed split (enough for every category, quick to answer).</summary>
-    public const int FixtureTestbedQuestions = BenchmarkFixtureWriter.TestbedQuestions;
-
     public static Command Create()
     {
         var list = new Command("list", "The benchmarks blink eval reads, with the data folder layout each expects.");

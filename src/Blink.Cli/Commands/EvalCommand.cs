@@ -52,11 +52,7 @@ internal static class EvalCommand
         var names = new List<string>(s.Methods.Count == 0 ? DefaultMethods.Concat(s.TokenSR is null ? [] : ["blink"]) : s.Methods);
         var catalogNames = MethodCatalog.Standard(new BlinkOptions());
         if (!s.WantsAll) names = names.Select(n => MethodCatalog.Find(catalogNames, n).Name).ToList();
-        var modelDir = s.Model ?? EvalOptions.DefaultModel;
-        if (!Directory.Exists(modelDir))
-            throw new DirectoryNotFoundException(s.Model is null
-                ? $"The default model {modelDir} is not there: train it with 'blink train-base --out {modelDir}', or pass --model DIR."
-                : $"Model folder not found: {modelDir}");
+        var modelDir = PilotCommand.ResolveModel(s.Model ?? EvalOptions.DefaultModel);
         var shape = s.TokenSR is null ? null : TokenSRBankFile.Inspect(s.TokenSR);
         var config = LlavaConfig.FromFile(Path.Combine(modelDir, "config.json"));
         var blink = BuildBlinkOptions(s, config, shape);

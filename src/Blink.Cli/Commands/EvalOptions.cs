@@ -10,7 +10,7 @@ namespace Blink.Cli.Commands;
 /// </summary>
 internal sealed class EvalOptions
 {
-    public const string DefaultModel = "data/models/tiny-testbed";
+    public const string DefaultModel = PilotCommand.DefaultModel;
     public const string DefaultBenchmark = "testbed";
 
     public Option<string?> Benchmark { get; } = new("--benchmark") { Description = "pope, mme, gqa, mmbench, mmbench-cn, scienceqa-img, mm-vet or testbed (default testbed; see blink benchmarks list)" };

@@ -68,4 +68,11 @@ public static class ImageCrop
         if (!box.Intersects(new PixelBox(0, 0, width, height)))
             throw new ArgumentException($"Crop box {box} lies outside the {width}x{height} image.", nameof(box));
     }
+
+    /// <summary>
+    /// What the zoom oracle sees: the evidence box with a quarter token of context, square, at least 1.5 tokens wide
+    /// (<paramref name="tokenPixels"/> = original-image pixels per visual token).
+    /// </summary>
+    public static SKBitmap EvidenceView(SKBitmap image, PixelBox evidence, double tokenPixels) =>
+        CropWithContext(image, evidence.Inflate(tokenPixels * 0.25), tokenPixels * 1.5, square: true, out _);
 }

@@ -96,11 +96,11 @@ public sealed class MethodRunner
         }
     }
 
-    /// <summary>The evidence box with a quarter token of context, square, at least 1.5 tokens of the original image wide.</summary>
+    /// <summary>The zoom oracle's view (<see cref="ImageCrop.EvidenceView"/>) of this input's evidence box.</summary>
     public SKBitmap EvidenceCrop(MethodInput input)
     {
         var evidence = input.Evidence ?? throw new ArgumentException("The zoom oracle needs the sample's evidence box.");
         var tokenPixels = (double)Math.Max(input.Image.Width, input.Image.Height) / _bundle.Model.Config.VisionConfig.GridSize;
-        return ImageCrop.CropWithContext(input.Image, evidence.Inflate(tokenPixels * 0.25), tokenPixels * 1.5, square: true, out _);
+        return ImageCrop.EvidenceView(input.Image, evidence, tokenPixels);
     }
 }

@@ -66,7 +66,7 @@ public sealed class TestbedExampleSource
             }
             default:
             {
-                using var crop = EvidenceCrop(sample.Image, sample.Question.Evidence);
+                using var crop = ImageCrop.EvidenceView(sample.Image, sample.Question.Evidence, TokenPixels);
                 pixels = _preprocessor.ToChw(crop);
                 return Build(sample.Question, view, pixels);
             }
@@ -74,10 +74,6 @@ public sealed class TestbedExampleSource
         var (kinds, colors) = PatchLabels.For(sample.Scene, toInput, _preprocessor.Options.GridSize, _preprocessor.Options.PatchSize);
         return Build(sample.Question, view, pixels) with { PatchKinds = kinds, PatchColors = colors };
     }
-
-    /// <summary>The evidence box with a little context, square, at least 1.5 tokens wide in original pixels.</summary>
-    public SkiaSharp.SKBitmap EvidenceCrop(SkiaSharp.SKBitmap image, PixelBox evidence) =>
-        ImageCrop.CropWithContext(image, evidence.Inflate(TokenPixels * 0.25), TokenPixels * 1.5, square: true, out _);
 
     public TestbedExample Build(TestbedQuestion question, TestbedView view, float[] pixels)
     {

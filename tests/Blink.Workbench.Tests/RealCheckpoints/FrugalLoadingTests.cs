@@ -1,3 +1,4 @@
+using Blink.Workbench.Performance;
 using Blink.Workbench.IO;
 using Blink.Workbench.Models;
 using Blink.Workbench.Tests.IO;
@@ -34,7 +35,7 @@ public sealed class FrugalLoadingTests(ITestOutputHelper output)
         GC.Collect();
         GC.WaitForPendingFinalizers();
 
-        var before = ProcessMemory.ResidentBytes;
+        var before = ProcessMemory.CurrentBytes();
         var peakWasReset = ProcessMemory.ResetPeak();
         var sampledPeak = before;
         var sampling = true;
@@ -42,7 +43,7 @@ public sealed class FrugalLoadingTests(ITestOutputHelper output)
         {
             while (Volatile.Read(ref sampling))
             {
-                sampledPeak = Math.Max(sampledPeak, ProcessMemory.ResidentBytes);
+                sampledPeak = Math.Max(sampledPeak, ProcessMemory.CurrentBytes());
                 Thread.Sleep(1);
             }
         }) { IsBackground = true };
@@ -53,8 +54,8 @@ public sealed class FrugalLoadingTests(ITestOutputHelper output)
         clock.Stop();
         Volatile.Write(ref sampling, false);
         sampler.Join();
-        var peak = peakWasReset ? Math.Max(ProcessMemory.PeakResidentBytes, sampledPeak) : sampledPeak;
-        var after = ProcessMemory.ResidentBytes;
+        var peak = peakWasReset ? Math.Max(ProcessMemory.PeakBytes(), sampledPeak) : sampledPeak;
+        var after = ProcessMemory.CurrentBytes();
 
         var modelBytes = elements * ElementSize(dtype);
         var stagedBytes = dtype == ScalarType.Float16 ? 0 : largest * 2;
