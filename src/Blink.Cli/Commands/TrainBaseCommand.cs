@@ -24,10 +24,13 @@ internal static class TrainBaseCommand
         var zooms = new Option<int>("--zoom-variants") { Description = "Random zoomed views per scene (0 = whole images only)", DefaultValueFactory = _ => defaults.ZoomVariants };
         var categories = new Option<string[]>("--categories") { Description = "Question families to train on (default: all)", AllowMultipleArgumentsPerToken = true };
         var warmup = new Option<int>("--warmup") { Description = "Warm-up steps", DefaultValueFactory = _ => defaults.WarmupSteps };
+        var evidence = new Option<bool>("--evidence-views") { Description = "Also train on each scene's tight evidence crop", DefaultValueFactory = _ => defaults.EvidenceViews };
+        var patchWeight = new Option<double>("--patch-loss") { Description = "Weight of the per-token object/colour loss (0 = answers only)", DefaultValueFactory = _ => defaults.PatchLossWeight };
+        var evalEvery = new Option<int>("--eval-every") { Description = "Validate (whole and zoomed views) every N steps", DefaultValueFactory = _ => defaults.EvalEvery };
         var threads = new Option<int>("--threads") { Description = "CPU threads (0 = library default)", DefaultValueFactory = _ => 0 };
         var command = new Command("train-base", "Train the embedded tiny LLaVA from scratch on the synthetic testbed (zoom augmentation on; resumable).")
         {
-            steps, batch, lr, samples, seed, work, output, fresh, zooms, categories, warmup, threads,
+            steps, batch, lr, samples, seed, work, output, fresh, zooms, categories, warmup, threads, evidence, patchWeight, evalEvery,
         };
         command.SetAction(result => CliErrors.Run(() =>
         {
@@ -37,6 +40,7 @@ internal static class TrainBaseCommand
                 Steps = result.GetValue(steps), BatchSize = result.GetValue(batch), LearningRate = result.GetValue(lr),
                 TrainSamples = result.GetValue(samples), Seed = result.GetValue(seed),
                 ZoomVariants = result.GetValue(zooms), WarmupSteps = result.GetValue(warmup),
+                EvidenceViews = result.GetValue(evidence), PatchLossWeight = result.GetValue(patchWeight), EvalEvery = result.GetValue(evalEvery),
             };
             if (result.GetValue(categories) is { Length: > 0 } cats) options = options with { Testbed = options.Testbed with { Categories = cats } };
             var trainer = new BaseTrainer(options, result.GetValue(work)!);
@@ -46,8 +50,10 @@ internal static class TrainBaseCommand
             var progress = new SynchronousProgress<TrainingProgress>(p =>
             {
                 if (p.Message is not null) { printer.Line(p.Message, force: true); return; }
-                var val = p.ValAccuracy is { } a ? $"  val acc {a:P1}" : "";
+                var val = p.ValAccuracy is { } a ? $"  val acc {a:P1} (zoomed {p.ValZoomAccuracy:P1})" : "";
                 printer.Line($"step {p.Step}/{p.TotalSteps}  loss {p.Loss:F4}  lr {p.LearningRate:G3}{val}  elapsed {ProgressPrinter.Eta(p.Elapsed)}  ETA {ProgressPrinter.Eta(p.Remaining)}", force: p.ValAccuracy is not null);
+                if (p.ValPerCategory is { } per && p.ValZoomPerCategory is { } zper)
+                    printer.Line("  per category (whole / zoomed): " + string.Join("  ", per.Keys.Order().Select(k => $"{k} {per[k]:P0}/{zper.GetValueOrDefault(k):P0}")), force: true);
             });
             using var bundle = trainer.Run(progress, cts.Token, resume: !result.GetValue(fresh));
             var folder = result.GetValue(output)!;

@@ -74,5 +74,10 @@ public static class ImageCrop
     /// (<paramref name="tokenPixels"/> = original-image pixels per visual token).
     /// </summary>
     public static SKBitmap EvidenceView(SKBitmap image, PixelBox evidence, double tokenPixels) =>
-        CropWithContext(image, evidence.Inflate(tokenPixels * 0.25), tokenPixels * 1.5, square: true, out _);
+        EvidenceView(image, evidence, tokenPixels, out _);
+
+    /// <inheritdoc cref="EvidenceView(SKBitmap, PixelBox, double)"/>
+    /// <param name="usedBox">The pixel box cut from <paramref name="image"/>.</param>
+    public static SKBitmap EvidenceView(SKBitmap image, PixelBox evidence, double tokenPixels, out PixelBox usedBox) =>
+        CropWithContext(image, evidence.Inflate(tokenPixels * 0.25), tokenPixels * 1.5, square: true, out usedBox);
 }

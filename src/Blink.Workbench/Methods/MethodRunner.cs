@@ -96,7 +96,7 @@ public sealed class MethodRunner
         }
     }
 
-    /// <summary>The zoom oracle's view (<see cref="ImageCrop.EvidenceView"/>) of this input's evidence box.</summary>
+    /// <summary>The zoom oracle's view (<see cref="ImageCrop.EvidenceView(SkiaSharp.SKBitmap, Imaging.PixelBox, double)"/>) of this input's evidence box.</summary>
     public SKBitmap EvidenceCrop(MethodInput input)
     {
         var evidence = input.Evidence ?? throw new ArgumentException("The zoom oracle needs the sample's evidence box.");

@@ -60,10 +60,11 @@ public sealed class BaseTrainer
             progress?.Report(new TrainingProgress(state.Step, _options.Steps, double.NaN, 0, TimeSpan.Zero, TimeSpan.Zero, null, $"resumed from step {state.Step} ({found})"));
         }
 
-        progress?.Report(new TrainingProgress(state.Step, _options.Steps, double.NaN, 0, TimeSpan.Zero, TimeSpan.Zero, null, $"rendering {_options.TrainSamples} training scenes ×{1 + _options.ZoomVariants} views…"));
+        progress?.Report(new TrainingProgress(state.Step, _options.Steps, double.NaN, 0, TimeSpan.Zero, TimeSpan.Zero, null, $"rendering {_options.TrainSamples} training scenes ×{1 + (_options.EvidenceViews ? 1 : 0) + _options.ZoomVariants} views…"));
         var pool = ExamplePool.Build(source, TestbedSplit.Train, _options.TrainSamples, _options.ZoomVariants,
-            (n, total) => progress?.Report(new TrainingProgress(state.Step, _options.Steps, double.NaN, 0, TimeSpan.Zero, TimeSpan.Zero, null, $"rendered {n}/{total} scenes")), ct);
+            (n, total) => progress?.Report(new TrainingProgress(state.Step, _options.Steps, double.NaN, 0, TimeSpan.Zero, TimeSpan.Zero, null, $"rendered {n}/{total} scenes")), ct, _options.EvidenceViews);
         var val = ExamplePool.Views(source, TestbedSplit.Val, 0, _options.EvalSamples, TestbedView.Base).All;
+        var valZoom = ExamplePool.Views(source, TestbedSplit.Val, 0, _options.EvalSamples, TestbedView.EvidenceCrop).All;
 
         var clock = Stopwatch.StartNew();
         var startStep = state.Step;
@@ -94,16 +95,16 @@ public sealed class BaseTrainer
             var done = step + 1;
             var rate = clock.Elapsed.TotalSeconds / Math.Max(1, done - startStep);
             var remaining = TimeSpan.FromSeconds(rate * (_options.Steps - done));
-            double? valAcc = null;
+            var report = new TrainingProgress(done, _options.Steps, lossWindow.Average(), lr, clock.Elapsed, remaining);
             if (done % _options.EvalEvery == 0 || done == _options.Steps)
             {
                 model.eval();
-                var predictions = ClosedSetPredictor.Predict(model, val, tokenizer.PadId, tokenizer.EosId);
-                valAcc = ClosedSetPredictor.Accuracy(val, predictions).Overall;
+                var (baseAcc, basePer) = ClosedSetPredictor.Accuracy(val, ClosedSetPredictor.Predict(model, val, tokenizer.PadId, tokenizer.EosId));
+                var (zoomAcc, zoomPer) = ClosedSetPredictor.Accuracy(valZoom, ClosedSetPredictor.Predict(model, valZoom, tokenizer.PadId, tokenizer.EosId));
+                report = report with { ValAccuracy = baseAcc, ValZoomAccuracy = zoomAcc, ValPerCategory = basePer, ValZoomPerCategory = zoomPer };
                 model.train();
             }
-            var report = new TrainingProgress(done, _options.Steps, lossWindow.Average(), lr, clock.Elapsed, remaining, valAcc);
-            if (done % 10 == 0 || valAcc is not null) state.History.Add(report);
+            if (done % 10 == 0 || report.ValAccuracy is not null) state.History.Add(report);
             progress?.Report(report);
             if (done % _options.CheckpointEvery == 0 || done == _options.Steps)
             {

@@ -17,11 +17,14 @@ public sealed class ExamplePool
     public TestbedExample this[int i] => _examples[i];
 
     /// <summary>
-    /// Samples 0..samples−1 of a split; each gets one base view and <paramref name="zoomVariants"/> random zooms.
+    /// Samples 0..samples−1 of a split; each gets one base view, the tight evidence crop when
+    /// <paramref name="evidenceView"/>, and <paramref name="zoomVariants"/> random zooms.
     /// </summary>
-    public static ExamplePool Build(TestbedExampleSource source, TestbedSplit split, int samples, int zoomVariants, Action<int, int>? progress = null, CancellationToken ct = default)
+    public static ExamplePool Build(TestbedExampleSource source, TestbedSplit split, int samples, int zoomVariants, Action<int, int>? progress = null,
+        CancellationToken ct = default, bool evidenceView = false)
     {
-        var perSample = 1 + zoomVariants;
+        var extra = evidenceView ? 1 : 0;
+        var perSample = 1 + extra + zoomVariants;
         var examples = new TestbedExample[samples * perSample];
         var done = 0;
         Parallel.ForEach(Partitioner.Create(0, samples, 64), new ParallelOptions { CancellationToken = ct }, range =>
@@ -30,8 +33,9 @@ public sealed class ExamplePool
             {
                 using var sample = source.Generator.Generate(split, i);
                 examples[i * perSample] = source.Create(sample, TestbedView.Base);
+                if (evidenceView) examples[i * perSample + 1] = source.Create(sample, TestbedView.EvidenceCrop);
                 for (var z = 0; z < zoomVariants; z++)
-                    examples[i * perSample + 1 + z] = source.Create(sample, TestbedView.RandomZoom, (ulong)z);
+                    examples[i * perSample + 1 + extra + z] = source.Create(sample, TestbedView.RandomZoom, (ulong)z);
                 var n = Interlocked.Increment(ref done);
                 if (n % 200 == 0 || n == samples) progress?.Invoke(n, samples);
             }

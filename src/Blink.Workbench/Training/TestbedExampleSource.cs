@@ -66,9 +66,11 @@ public sealed class TestbedExampleSource
             }
             default:
             {
-                using var crop = ImageCrop.EvidenceView(sample.Image, sample.Question.Evidence, TokenPixels);
+                using var crop = ImageCrop.EvidenceView(sample.Image, sample.Question.Evidence, TokenPixels, out var used);
                 pixels = _preprocessor.ToChw(crop);
-                return Build(sample.Question, view, pixels);
+                var geometry = _preprocessor.GeometryFor(crop.Width, crop.Height);
+                toInput = b => geometry.ToInput(new PixelBox(b.X0 - used.X0, b.Y0 - used.Y0, b.X1 - used.X0, b.Y1 - used.Y0));
+                break;
             }
         }
         var (kinds, colors) = PatchLabels.For(sample.Scene, toInput, _preprocessor.Options.GridSize, _preprocessor.Options.PatchSize);
