@@ -30,7 +30,8 @@ public sealed class BaseTrainer
 
     public string CheckpointDir => Path.Combine(_workDir, "checkpoint");
 
-    public sealed record TrainerState(int Step, List<TrainingProgress> History);
+    /// <param name="Options">The options the checkpoint was trained with (JSON); a resume under other options is refused.</param>
+    public sealed record TrainerState(int Step, List<TrainingProgress> History, string? Options = null);
 
     /// <summary>Runs (or resumes) training and returns the trained bundle.</summary>
     public ModelBundle Run(IProgress<TrainingProgress>? progress = null, CancellationToken ct = default, bool resume = true)
@@ -48,7 +49,9 @@ public sealed class BaseTrainer
         // Training-only head for the dense patch targets (PatchLabels); never part of the model checkpoint.
         var patchHead = nn.Linear(config.TextConfig.HiddenSize, PatchLabels.KindClasses + PatchLabels.ColorClasses);
         var optimizer = torch.optim.AdamW(model.parameters().Concat(patchHead.parameters()), lr: _options.LearningRate, weight_decay: _options.WeightDecay);
-        var state = new TrainerState(0, []);
+        var visionSteps = _options.VisionSteps;
+        var totalSteps = visionSteps + _options.Steps;
+        var state = new TrainerState(0, [], OptionsJson);
         var found = resume ? TrainingCheckpoint.Find(CheckpointDir, StateFile) : null;
         if (found is not null)
         {
@@ -57,12 +60,16 @@ public sealed class BaseTrainer
             optimizer.load_state_dict(Path.Combine(found, "optimizer.bin"));
             state = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(found, StateFile)))
                     ?? throw new InvalidDataException($"{found}/{StateFile}: empty trainer state.");
-            progress?.Report(new TrainingProgress(state.Step, _options.Steps, double.NaN, 0, TimeSpan.Zero, TimeSpan.Zero, null, $"resumed from step {state.Step} ({found})"));
+            if (state.Options is not null && state.Options != OptionsJson)
+                throw new InvalidOperationException(
+                    $"The checkpoint in {found} was trained with other options ({state.Options}); resuming it under {OptionsJson} would mix two runs. " +
+                    "Use another work folder, or start over (--no-resume).");
+            progress?.Report(new TrainingProgress(state.Step, totalSteps, double.NaN, 0, TimeSpan.Zero, TimeSpan.Zero, null, $"resumed from step {state.Step} ({found})"));
         }
 
-        progress?.Report(new TrainingProgress(state.Step, _options.Steps, double.NaN, 0, TimeSpan.Zero, TimeSpan.Zero, null, $"rendering {_options.TrainSamples} training scenes ×{1 + (_options.EvidenceViews ? 1 : 0) + _options.ZoomVariants} views…"));
+        progress?.Report(new TrainingProgress(state.Step, totalSteps, double.NaN, 0, TimeSpan.Zero, TimeSpan.Zero, null, $"rendering {_options.TrainSamples} training scenes ×{1 + (_options.EvidenceViews ? 1 : 0) + _options.ZoomVariants} views…"));
         var pool = ExamplePool.Build(source, TestbedSplit.Train, _options.TrainSamples, _options.ZoomVariants,
-            (n, total) => progress?.Report(new TrainingProgress(state.Step, _options.Steps, double.NaN, 0, TimeSpan.Zero, TimeSpan.Zero, null, $"rendered {n}/{total} scenes")), ct, _options.EvidenceViews);
+            (n, total) => progress?.Report(new TrainingProgress(state.Step, totalSteps, double.NaN, 0, TimeSpan.Zero, TimeSpan.Zero, null, $"rendered {n}/{total} scenes")), ct, _options.EvidenceViews);
         var val = ExamplePool.Views(source, TestbedSplit.Val, 0, _options.EvalSamples, TestbedView.Base).All;
         var valZoom = ExamplePool.Views(source, TestbedSplit.Val, 0, _options.EvalSamples, TestbedView.EvidenceCrop).All;
 
@@ -70,10 +77,14 @@ public sealed class BaseTrainer
         var startStep = state.Step;
         model.train();
         var lossWindow = new Queue<double>();
-        for (var step = state.Step; step < _options.Steps; step++)
+        for (var step = state.Step; step < totalSteps; step++)
         {
             ct.ThrowIfCancellationRequested();
-            var lr = CosineSchedule.At(step, _options.Steps, _options.WarmupSteps, _options.LearningRate);
+            var visionOnly = step < visionSteps;
+            // Each stage warms up and decays on its own: the decoder starts from scratch when the second stage begins.
+            var lr = visionOnly
+                ? CosineSchedule.At(step, visionSteps, _options.WarmupSteps, _options.LearningRate)
+                : CosineSchedule.At(step - visionSteps, _options.Steps, _options.WarmupSteps, _options.LearningRate);
             foreach (var g in optimizer.ParamGroups) g.LearningRate = lr;
             double loss;
             using (var scope = NewDisposeScope())
@@ -81,9 +92,14 @@ public sealed class BaseTrainer
                 var examples = BatchFor(step, pool);
                 using var batch = TestbedBatch.Create(examples, tokenizer.PadId, tokenizer.EosId, withAnswer: true, model.Device);
                 var features = model.GetImageFeatures(batch.Pixels);
-                var logits = model.forward(new LlavaInput(batch.InputIds, null, Logits: LogitsMode.All, ImageFeatures: features)).Logits;
-                var lossTensor = AnswerLoss(logits, batch, tokenizer.EosId);
-                if (_options.PatchLossWeight > 0) lossTensor = lossTensor.Plus(_options.PatchLossWeight * PatchLoss(patchHead.forward(features), examples));
+                Tensor lossTensor;
+                if (visionOnly) lossTensor = PatchLoss(patchHead.forward(features), examples);
+                else
+                {
+                    var logits = model.forward(new LlavaInput(batch.InputIds, null, Logits: LogitsMode.All, ImageFeatures: features)).Logits;
+                    lossTensor = AnswerLoss(logits, batch, tokenizer.EosId);
+                    if (_options.PatchLossWeight > 0) lossTensor = lossTensor.Plus(_options.PatchLossWeight * PatchLoss(patchHead.forward(features), examples));
+                }
                 optimizer.zero_grad();
                 lossTensor.backward();
                 nn.utils.clip_grad_norm_(model.parameters(), _options.GradientClip);
@@ -94,9 +110,10 @@ public sealed class BaseTrainer
             if (lossWindow.Count > 50) lossWindow.Dequeue();
             var done = step + 1;
             var rate = clock.Elapsed.TotalSeconds / Math.Max(1, done - startStep);
-            var remaining = TimeSpan.FromSeconds(rate * (_options.Steps - done));
-            var report = new TrainingProgress(done, _options.Steps, lossWindow.Average(), lr, clock.Elapsed, remaining);
-            if (done % _options.EvalEvery == 0 || done == _options.Steps)
+            var remaining = TimeSpan.FromSeconds(rate * (totalSteps - done));
+            if (done == visionSteps) lossWindow.Clear(); // the answer loss starts here; do not average it with the patch loss
+            var report = new TrainingProgress(done, totalSteps, lossWindow.DefaultIfEmpty(double.NaN).Average(), lr, clock.Elapsed, remaining);
+            if (done > visionSteps && (done % _options.EvalEvery == 0 || done == totalSteps))
             {
                 model.eval();
                 var (baseAcc, basePer) = ClosedSetPredictor.Accuracy(val, ClosedSetPredictor.Predict(model, val, tokenizer.PadId, tokenizer.EosId));
@@ -106,7 +123,7 @@ public sealed class BaseTrainer
             }
             if (done % 10 == 0 || report.ValAccuracy is not null) state.History.Add(report);
             progress?.Report(report);
-            if (done % _options.CheckpointEvery == 0 || done == _options.Steps)
+            if (done % _options.CheckpointEvery == 0 || done == totalSteps)
             {
                 var snapshot = state with { Step = done };
                 TrainingCheckpoint.Save(CheckpointDir, dir =>
@@ -123,6 +140,8 @@ public sealed class BaseTrainer
         LastHistory = state.History;
         return bundle;
     }
+
+    private string OptionsJson => JsonSerializer.Serialize(_options with { EvalEvery = 0, CheckpointEvery = 0 });
 
     /// <summary>The loss/accuracy curve of the latest run (including the part before a resume).</summary>
     public IReadOnlyList<TrainingProgress> LastHistory { get; private set; } = [];

@@ -22,19 +22,21 @@ public sealed record TestbedOptions
     public IReadOnlyList<string> Categories { get; init; } = TestbedVocabulary.Categories;
 
     /// <summary>
-    /// Side of small objects, in tokens (drawn uniformly in [min, max]). The default 0.22–0.36 gives 3–5 input
-    /// pixels at the base resolution (colour visible, shape not) and 12–20 pixels after a 4× zoom.
+    /// Side of small objects, in tokens (drawn uniformly in [min, max]). The default 0.40–0.60 gives 6–8 input
+    /// pixels at the base resolution (colour plain, shape barely: a blurred blob inside one patch) and 22–34
+    /// pixels after a 4× zoom. At 0.22–0.36 (3–5 px) no shape was learnable from the whole image at all, so every
+    /// question that names a shape was at chance for vanilla — no headroom left to measure against.
     /// </summary>
-    public double SmallObjectMinTokens { get; init; } = 0.22;
-    public double SmallObjectMaxTokens { get; init; } = 0.36;
+    public double SmallObjectMinTokens { get; init; } = 0.40;
+    public double SmallObjectMaxTokens { get; init; } = 0.60;
 
     /// <summary>Height of seven-segment digits, in tokens (width is 0.6 of the height).</summary>
-    public double DigitMinTokens { get; init; } = 0.40;
-    public double DigitMaxTokens { get; init; } = 0.55;
+    public double DigitMinTokens { get; init; } = 0.55;
+    public double DigitMaxTokens { get; init; } = 0.75;
 
     /// <summary>Unrelated small objects added to every scene (clutter), in [min, max].</summary>
-    public int FillerObjectsMin { get; init; } = 4;
-    public int FillerObjectsMax { get; init; } = 8;
+    public int FillerObjectsMin { get; init; } = 3;
+    public int FillerObjectsMax { get; init; } = 6;
 
     /// <summary>Large translucent background shapes (never asked about: questions say "small").</summary>
     public int LargeDistractorsMax { get; init; } = 3;
@@ -48,7 +50,7 @@ public sealed record TestbedOptions
     public int CountMax { get; init; } = 4;
 
     /// <summary>Side of the white frame of count questions, in tokens.</summary>
-    public double FrameMinTokens { get; init; } = 2.0;
+    public double FrameMinTokens { get; init; } = 2.5;
     public double FrameMaxTokens { get; init; } = 3.0;
 
     /// <summary>Pixels per token in the rendered (original) image.</summary>

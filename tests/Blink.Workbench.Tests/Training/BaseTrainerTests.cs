@@ -1,0 +1,101 @@
+using Blink.Workbench.Models;
+using Blink.Workbench.Tests.Evaluation;
+using Blink.Workbench.Training;
+using TorchSharp;
+
+namespace Blink.Workbench.Tests.Training;
+
+[Collection("Torch")]
+public class BaseTrainerTests
+{
+    /// <summary>A few steps of both stages on a handful of scenes: seconds, not minutes.</summary>
+    private static readonly BaseTrainingOptions Quick = new()
+    {
+        Seed = 3, VisionSteps = 2, Steps = 4, BatchSize = 4, TrainSamples = 6, ZoomVariants = 1, EvidenceViews = true,
+        WarmupSteps = 1, EvalEvery = 4, EvalSamples = 6, CheckpointEvery = 3,
+    };
+
+    [Fact]
+    public void SameSeed_SameWeights_AndAnInterruptedRunResumesToTheSameResult()
+    {
+        using var temp = new TempFolder();
+        using var straight = new BaseTrainer(Quick, temp.File("a")).Run();
+        using var again = new BaseTrainer(Quick, temp.File("b")).Run();
+        AssertSameWeights(straight.Model, again.Model);
+
+        using var cts = new CancellationTokenSource();
+        var progress = new Inline(p => { if (p.Step == 4 && p.Message is null) cts.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => new BaseTrainer(Quick, temp.File("c")).Run(progress, cts.Token));
+        string? resumedFrom = null;
+        var trainer = new BaseTrainer(Quick, temp.File("c"));
+        using var resumed = trainer.Run(new Inline(p => resumedFrom ??= p.Message));
+        Assert.Contains("resumed from step 3", resumedFrom);
+        AssertSameWeights(straight.Model, resumed.Model);
+
+        // Validation runs in the answer stage only (steps 4 and 6), on whole and zoomed views, per category.
+        var validated = trainer.LastHistory.Where(h => h.ValAccuracy is not null).ToArray();
+        Assert.Equal([4, 6], validated.Select(h => h.Step));
+        Assert.All(validated, h => { Assert.NotNull(h.ValZoomAccuracy); Assert.NotEmpty(h.ValPerCategory!); });
+    }
+
+    [Fact]
+    public void ResumingUnderOtherOptions_IsRefusedWithTheFolder()
+    {
+        using var temp = new TempFolder();
+        using (new BaseTrainer(Quick, temp.File("w")).Run()) { }
+        var ex = Assert.Throws<InvalidOperationException>(() => new BaseTrainer(Quick with { LearningRate = 2e-3 }, temp.File("w")).Run());
+        Assert.Contains(temp.File("w"), ex.Message);
+        Assert.Contains("other options", ex.Message);
+        // Starting over is allowed.
+        using (new BaseTrainer(Quick with { LearningRate = 2e-3 }, temp.File("w")).Run(resume: false)) { }
+    }
+
+    [Fact]
+    public void VisionStage_TrainsTheTowerAndProjector_AndLeavesTheDecoderAtItsInitialisation()
+    {
+        using var temp = new TempFolder();
+        var options = Quick with { VisionSteps = 3, Steps = 1, CheckpointEvery = 3 };
+        using var cts = new CancellationTokenSource();
+        var progress = new Inline(p => { if (p.Step == 3 && p.Message is null) cts.Cancel(); });
+        var trainer = new BaseTrainer(options, temp.File("w"));
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Run(progress, cts.Token));
+
+        // The same initialisation as the trainer's: seed, then Hugging Face's init.
+        torch.manual_seed(options.Seed);
+        using var initial = new LlavaForConditionalGeneration(TinyModelConfig.Create(Blink.Workbench.Text.WordTokenizer.ForTestbed()));
+        ModelInitialization.HuggingFace(initial);
+        using var afterStage = new LlavaForConditionalGeneration(TinyModelConfig.Create(Blink.Workbench.Text.WordTokenizer.ForTestbed()));
+        Blink.Workbench.IO.CheckpointLoader.Load(afterStage, Path.Combine(trainer.CheckpointDir, "model.safetensors"));
+
+        var before = initial.state_dict();
+        var changed = new List<string>();
+        foreach (var (name, tensor) in afterStage.state_dict())
+            if (!tensor.eq(before[name]).all().item<bool>()) changed.Add(name);
+        Assert.Contains(changed, n => n.StartsWith("vision_tower.", StringComparison.Ordinal));
+        Assert.Contains(changed, n => n.StartsWith("multi_modal_projector.", StringComparison.Ordinal));
+        Assert.DoesNotContain(changed, n => n.StartsWith("language_model.", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(-1, 0.5, "VisionSteps must be ≥ 0, got -1")]
+    [InlineData(10, 0.0, "need PatchLossWeight > 0, got 0")]
+    [InlineData(0, -0.5, "PatchLossWeight must be ≥ 0, got -0.5")]
+    public void ImpossibleOptions_AreRejectedBeforeAnyWork(int visionSteps, double patchWeight, string message)
+    {
+        using var temp = new TempFolder();
+        var ex = Assert.Throws<ArgumentException>(() => new BaseTrainer(Quick with { VisionSteps = visionSteps, PatchLossWeight = patchWeight }, temp.File("w")));
+        Assert.Contains(message, ex.Message);
+        Assert.False(Directory.Exists(temp.File("w")));
+    }
+
+    private static void AssertSameWeights(LlavaForConditionalGeneration a, LlavaForConditionalGeneration b)
+    {
+        var sb = b.state_dict();
+        foreach (var (name, tensor) in a.state_dict()) TensorAssert.Identical(tensor, sb[name], name);
+    }
+
+    private sealed class Inline(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
