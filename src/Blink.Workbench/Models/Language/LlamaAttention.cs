@@ -66,16 +66,22 @@ public sealed class LlamaAttention : nn.Module<AttentionInput, AttentionOutput>
         else if (offset == 0) o = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
         else o = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: CausalMask(Enumerable.Range(0, (int)tq).ToArray(), offset, tk, x.device));
 
-        var observation = Observe(input.Request, q, k, offset, tk);
+        var observation = Observe(input.Request, q, k, offset, _headDim, _layerIndex);
         o = o.transpose(1, 2).reshape(b, tq, _heads * _headDim);
         var output = o_proj.forward(o);
         return new AttentionOutput(output.MoveToOuterDisposeScope(), MoveOut(observation));
     }
 
-    private AttentionObservation Observe(AttentionRequest request, Tensor q, Tensor k, long offset, long tk)
+    /// <summary>
+    /// The attention an observer asked for, from a layer's queries [B, H, Tq, hd] and keys [B, H, Tk, hd] (after RoPE,
+    /// key heads already repeated); the queries sit at key index offset + row. Internal so the benchmark can time it
+    /// on its own (the cost of saliency).
+    /// </summary>
+    internal static AttentionObservation Observe(AttentionRequest request, Tensor q, Tensor k, long offset, int headDim, int layerIndex)
     {
         if (request.IsNone) return AttentionObservation.Empty;
-        var scale = 1.0 / Math.Sqrt(_headDim);
+        var tk = k.shape[2];
+        var scale = 1.0 / Math.Sqrt(headDim);
         int[]? rows = null;
         Tensor? rowScores = null, rowProbs = null, full = null;
         var tq = (int)q.shape[2];
@@ -83,7 +89,7 @@ public sealed class LlamaAttention : nn.Module<AttentionInput, AttentionOutput>
         {
             rows = requested.Select(r => r < 0 ? r + tq : r).ToArray();
             foreach (var r in rows)
-                if (r < 0 || r >= tq) throw new ArgumentOutOfRangeException(nameof(request), $"Query row {r} is outside the {tq} tokens layer {_layerIndex} processes.");
+                if (r < 0 || r >= tq) throw new ArgumentOutOfRangeException(nameof(request), $"Query row {r} is outside the {tq} tokens layer {layerIndex} processes.");
             var index = torch.tensor(rows.Select(r => (long)r).ToArray(), device: q.device);
             var qRows = q.index_select(2, index).to(ScalarType.Float32);
             rowScores = torch.matmul(qRows, k.to(ScalarType.Float32).transpose(-2, -1)) * scale;
