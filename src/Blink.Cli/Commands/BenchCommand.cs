@@ -23,8 +23,8 @@ internal static class BenchCommand
         var tinyModel = new Option<string>("--model") { Description = "The small model to measure beside the slice (\"\" skips it)", DefaultValueFactory = _ => PilotCommand.DefaultModel };
         var tinyRepeats = new Option<int>("--tiny-repeats") { Description = "Timed rounds on the small model", DefaultValueFactory = _ => 200 };
         var leakForwards = new Option<int>("--leak-forwards") { Description = "Runs per workload in the leak check", DefaultValueFactory = _ => 100 };
-        var evalQuestions = new Option<int>("--eval-questions") { Description = "Testbed questions for the evaluation throughput (0 skips it)", DefaultValueFactory = _ => 60 };
-        var evalRepeats = new Option<int>("--eval-repeats") { Description = "Interleaved rounds of the evaluation throughput", DefaultValueFactory = _ => 2 };
+        var evalQuestions = new Option<int>("--eval-questions") { Description = "Testbed questions for the evaluation throughput (0 skips it)", DefaultValueFactory = _ => 100 };
+        var evalRepeats = new Option<int>("--eval-repeats") { Description = "Interleaved rounds of the evaluation throughput", DefaultValueFactory = _ => 3 };
         var study = new Option<string>("--study") { Description = "The main job's run folder (wall time, trained TokenSR, calibrated thresholds)", DefaultValueFactory = _ => "artifacts/study" };
         var loadLayers = new Option<int>("--load-layers") { Description = "Layers of the slice checkpoint for the loading-memory check (0 skips it)", DefaultValueFactory = _ => 2 };
         var peer = new Option<bool>("--peer") { Description = "Time the PyTorch peer in the same rounds (default; needs bash eng/ensure-peer.sh)" };
