@@ -28,8 +28,12 @@ internal sealed class BenchReport
     }
 
     /// <summary>"median [lower, upper]" of a paired estimate, or "—" when it has no rounds.</summary>
-    public static string Interval(PairedEstimate e, int digits = 3) =>
-        e.Rounds == 0 ? "—" : $"{F(e.Median, digits)} [{F(e.Lower, digits)}, {F(e.Upper, digits)}]";
+    public static string Interval(PairedEstimate e, int digits = 3) => e.Rounds switch
+    {
+        0 => "—",
+        1 => $"{F(e.Median, digits)} (1 round, no interval)",
+        _ => $"{F(e.Median, digits)} [{F(e.Lower, digits)}, {F(e.Upper, digits)}]",
+    };
 
     public static string Text(Verdict v) => v switch { Verdict.Pass => "PASS", Verdict.Fail => "FAIL", _ => "UNRESOLVED" };
 
