@@ -78,7 +78,7 @@ internal static class SliceBench
         if (peer is not null) cases.Add(peer.PrefillCase(peerName));
         AnsiConsole.MarkupLineInterpolated($"prefill: {cases.Count} cases × ({s.Warmup} warm-up + {s.Rounds} timed) interleaved rounds");
         GC.Collect();
-        var all = InterleavedRounds.Run(cases, s.Warmup, s.Rounds, p => AnsiConsole.MarkupLineInterpolated($"  {p}"));
+        var all = InterleavedRounds.Run(cases, s.Warmup, s.Rounds, p => AnsiConsole.MarkupLineInterpolated($"  {p}"), TimeSpan.FromMilliseconds(250));
         var prefill = all.Take(methods.Length).ToArray();
         var observed = all.Skip(methods.Length).Take(observers.Count).ToArray();
         var vanilla = prefill[0];
@@ -210,7 +210,7 @@ internal static class SliceBench
         AnsiConsole.MarkupLineInterpolated($"decode: {s.DecodeTokens} tokens, {rounds} rounds");
         var decode = InterleavedRounds.Run(
             [PrefillBenchmark.Decode(model, ids, features, vanilla, s.DecodeTokens), PrefillBenchmark.Decode(model, ids, features, blink, s.DecodeTokens)],
-            1, rounds, p => AnsiConsole.MarkupLineInterpolated($"  {p}"));
+            1, rounds, p => AnsiConsole.MarkupLineInterpolated($"  {p}"), TimeSpan.FromMilliseconds(250));
         var ratio = PairedStatistics.Ratio(decode[0], decode[1]);
         report.Section($"Greedy decoding with KV cache ({s.DecodeTokens} new tokens, {rounds} interleaved rounds)",
             ["method", "ms per decode step (median)", "IQR ms", "tokens/s", "time vs vanilla (paired median [95% CI])"],

@@ -21,7 +21,11 @@ public static class InterleavedRounds
     /// <param name="warmupRounds">Untimed rounds first (same rotation), so every case is warm before timing.</param>
     /// <param name="rounds">Timed rounds (≥ 1).</param>
     /// <param name="progress">Called after every round with a short status line.</param>
-    public static IReadOnlyList<Measurement> Run(IReadOnlyList<BenchCase> cases, int warmupRounds, int rounds, Action<string>? progress = null)
+    /// <param name="pause">
+    /// Idle time before every run, so thread pools of the previous run (BLAS workers spin for up to ~0.1 s after their
+    /// last job, possibly in another process such as the PyTorch peer) are asleep before the next clock starts.
+    /// </param>
+    public static IReadOnlyList<Measurement> Run(IReadOnlyList<BenchCase> cases, int warmupRounds, int rounds, Action<string>? progress = null, TimeSpan pause = default)
     {
         if (cases.Count == 0) throw new ArgumentException("Nothing to measure: no cases.", nameof(cases));
         if (rounds < 1) throw new ArgumentOutOfRangeException(nameof(rounds), $"Rounds must be ≥ 1, got {rounds}.");
@@ -35,6 +39,7 @@ public static class InterleavedRounds
         {
             foreach (var i in Order(r, n))
             {
+                if (pause > TimeSpan.Zero) Thread.Sleep(pause);
                 var run = cases[i].Run();
                 if (r < 0) continue;
                 samples[i][r] = run.Milliseconds;

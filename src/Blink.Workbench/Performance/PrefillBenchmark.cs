@@ -95,7 +95,7 @@ public static class PrefillBenchmark
         public void AfterLayer(int layer, DecoderState state, AttentionObservation observation)
         {
             if (state.IsPrefill && state.Layout is { } layout)
-                SaliencyScanner.Scan(layer, observation, layout, HeadAggregation.Mean, SaliencyScores.Softmax, patchSize);
+                SaliencyScanner.Scan(layer, observation, layout, HeadAggregation.Mean, SaliencyScores.Softmax, patchSize, visualShare: false);
         }
     }
 }

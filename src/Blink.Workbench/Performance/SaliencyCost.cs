@@ -38,7 +38,7 @@ public static class SaliencyCost
             using (NewDisposeScope())
             {
                 var observation = LlamaAttention.Observe(request, q, k, 0, config.HeadDim, 0);
-                if (scan) SaliencyScanner.Scan(0, observation, layout, HeadAggregation.Mean, SaliencyScores.Softmax, patchSize); // ends on the host
+                if (scan) SaliencyScanner.Scan(0, observation, layout, HeadAggregation.Mean, SaliencyScores.Softmax, patchSize, visualShare: false); // as Blink scans; ends on the host
                 else (observation.RowProbabilities ?? observation.Full)!.sum().cpu();                                           // waits for the device
             }
             return new RunSample(clock.Elapsed.TotalMilliseconds);
