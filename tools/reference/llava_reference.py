@@ -151,50 +151,68 @@ def rope(positions, head_dim, theta):
     return emb.cos(), emb.sin()
 
 
+def causal_mask(L):
+    """[L, L] additive causal mask: 0 on/below the diagonal, the float32 minimum above."""
+    return torch.full((L, L), torch.finfo(torch.float32).min).triu(1)
+
+
+def llama_layer(W, i, tc, h, cos, sin, mask):
+    """Decoder layer i on the residual stream h [B, L, d]; returns (h after the layer, attention probabilities [B, H, L, L])."""
+    lp = f"language_model.model.layers.{i}."
+    d, heads, kv_heads = tc["hidden_size"], tc["num_attention_heads"], tc["num_key_value_heads"]
+    hd, eps, n_rep = d // heads, tc["rms_norm_eps"], heads // kv_heads
+    B, L, _ = h.shape
+    x = rms_norm(h, W[lp + "input_layernorm.weight"], eps)
+    q = linear(x, W[lp + "self_attn.q_proj.weight"]).view(B, L, heads, hd).transpose(1, 2)
+    k = linear(x, W[lp + "self_attn.k_proj.weight"]).view(B, L, kv_heads, hd).transpose(1, 2)
+    v = linear(x, W[lp + "self_attn.v_proj.weight"]).view(B, L, kv_heads, hd).transpose(1, 2)
+    q = q * cos + rotate_half(q) * sin
+    k = k * cos + rotate_half(k) * sin
+    # repeat_kv: query head j reads key/value head j // n_rep
+    k = k[:, :, None].expand(B, kv_heads, n_rep, L, hd).reshape(B, heads, L, hd)
+    v = v[:, :, None].expand(B, kv_heads, n_rep, L, hd).reshape(B, heads, L, hd)
+    scores = (q @ k.transpose(-1, -2)) / math.sqrt(hd) + mask
+    att = torch.softmax(scores, dim=-1, dtype=torch.float32).to(q.dtype)
+    x = (att @ v).transpose(1, 2).reshape(B, L, d)
+    h = h + linear(x, W[lp + "self_attn.o_proj.weight"])
+    x = rms_norm(h, W[lp + "post_attention_layernorm.weight"], eps)
+    x = linear(torch.nn.functional.silu(linear(x, W[lp + "mlp.gate_proj.weight"])) * linear(x, W[lp + "mlp.up_proj.weight"]),
+               W[lp + "mlp.down_proj.weight"])
+    return h + x, att
+
+
 def llama_forward(W, tc, inputs_embeds):
     """Returns (logits, residual stream per layer, per-layer attention probabilities [B, H, L, L], final hidden)."""
     lm = "language_model.model."
-    d, heads, kv_heads = tc["hidden_size"], tc["num_attention_heads"], tc["num_key_value_heads"]
-    hd, eps, n_rep = d // heads, tc["rms_norm_eps"], heads // kv_heads
-    B, L, _ = inputs_embeds.shape
+    hd = tc["hidden_size"] // tc["num_attention_heads"]
+    L = inputs_embeds.shape[1]
     cos, sin = rope(torch.arange(L), hd, tc["rope_theta"])
-    mask = torch.full((L, L), torch.finfo(torch.float32).min).triu(1)   # causal: 0 on/below the diagonal
+    mask = causal_mask(L)
     h = inputs_embeds
     residuals, attentions = [h], []
     for i in range(tc["num_hidden_layers"]):
-        lp = f"{lm}layers.{i}."
-        x = rms_norm(h, W[lp + "input_layernorm.weight"], eps)
-        q = linear(x, W[lp + "self_attn.q_proj.weight"]).view(B, L, heads, hd).transpose(1, 2)
-        k = linear(x, W[lp + "self_attn.k_proj.weight"]).view(B, L, kv_heads, hd).transpose(1, 2)
-        v = linear(x, W[lp + "self_attn.v_proj.weight"]).view(B, L, kv_heads, hd).transpose(1, 2)
-        q = q * cos + rotate_half(q) * sin
-        k = k * cos + rotate_half(k) * sin
-        # repeat_kv: query head j reads key/value head j // n_rep
-        k = k[:, :, None].expand(B, kv_heads, n_rep, L, hd).reshape(B, heads, L, hd)
-        v = v[:, :, None].expand(B, kv_heads, n_rep, L, hd).reshape(B, heads, L, hd)
-        scores = (q @ k.transpose(-1, -2)) / math.sqrt(hd) + mask
-        att = torch.softmax(scores, dim=-1, dtype=torch.float32).to(q.dtype)
+        h, att = llama_layer(W, i, tc, h, cos, sin, mask)
         attentions.append(att)
-        x = (att @ v).transpose(1, 2).reshape(B, L, d)
-        h = h + linear(x, W[lp + "self_attn.o_proj.weight"])
-        x = rms_norm(h, W[lp + "post_attention_layernorm.weight"], eps)
-        x = linear(torch.nn.functional.silu(linear(x, W[lp + "mlp.gate_proj.weight"])) * linear(x, W[lp + "mlp.up_proj.weight"]),
-                   W[lp + "mlp.down_proj.weight"])
-        h = h + x
         residuals.append(h)
-    final = rms_norm(h, W[lm + "norm.weight"], eps)
+    final = rms_norm(h, W[lm + "norm.weight"], tc["rms_norm_eps"])
     logits = linear(final, W["language_model.lm_head.weight"])
     return logits, residuals, attentions, final
 
 
-def llava_forward(W, cfg, input_ids, feats):
+def splice_image(W, cfg, input_ids, feats):
+    """Token embeddings with the image features written over the image-token positions, in order (masked_scatter)."""
     embeds = W["language_model.model.embed_tokens.weight"][input_ids]    # [1, L, d]
     image_mask = input_ids == cfg["image_token_index"]
     n = int(image_mask.sum())
     if n != feats.shape[0] * feats.shape[1]:
         raise ValueError(f"{n} image tokens but {feats.shape[0] * feats.shape[1]} image features")
     embeds = embeds.clone()
-    embeds[image_mask] = feats.reshape(-1, feats.shape[-1])              # masked_scatter, in order
+    embeds[image_mask] = feats.reshape(-1, feats.shape[-1])
+    return embeds
+
+
+def llava_forward(W, cfg, input_ids, feats):
+    embeds = splice_image(W, cfg, input_ids, feats)
     logits, residuals, attentions, final = llama_forward(W, cfg["text_config"], embeds)
     return embeds, logits, residuals, attentions, final
 

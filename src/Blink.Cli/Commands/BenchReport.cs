@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Blink.Workbench.Performance;
 
 namespace Blink.Cli.Commands;
@@ -20,10 +21,31 @@ internal sealed class BenchReport
     public static string F(double v, int digits = 3) => v.ToString("F" + digits, CultureInfo.InvariantCulture);
     public static string MiB(long bytes) => (bytes / 1048576.0).ToString("F0", CultureInfo.InvariantCulture);
 
+    public static string Iqr(Measurement m, int digits = 1)
+    {
+        var (q1, q3) = m.Quartiles;
+        return $"{F(q1, digits)}–{F(q3, digits)}";
+    }
+
+    /// <summary>"median [lower, upper]" of a paired estimate, or "—" when it has no rounds.</summary>
+    public static string Interval(PairedEstimate e, int digits = 3) => e.Rounds switch
+    {
+        0 => "—",
+        1 => $"{F(e.Median, digits)} (1 round, no interval)",
+        _ => $"{F(e.Median, digits)} [{F(e.Lower, digits)}, {F(e.Upper, digits)}]",
+    };
+
+    public static string Text(Verdict v) => v switch { Verdict.Pass => "PASS", Verdict.Fail => "FAIL", _ => "UNRESOLVED" };
+
     public static object ToJson(Measurement m) => new
     {
-        name = m.Name, median_ms = m.Median, mean_ms = m.Mean, std_ms = m.StdDev, min_ms = m.Min, samples_ms = m.Milliseconds,
-        tokens_processed = m.TokensProcessed, peak_rss_bytes = m.PeakBytes, note = m.Note,
+        name = m.Name, median_ms = m.Median, q1_ms = m.Quartiles.Q1, q3_ms = m.Quartiles.Q3, mean_ms = m.Mean, std_ms = m.StdDev,
+        min_ms = m.Min, max_ms = m.Max, samples_ms = m.Milliseconds, tokens_processed = m.TokensProcessed, peak_rss_bytes = m.PeakBytes, note = m.Note,
+    };
+
+    public static object ToJson(PairedEstimate e) => new
+    {
+        median = e.Median, ci95_lower = e.Lower, ci95_upper = e.Upper, min = e.Min, max = e.Max, rounds = e.Rounds,
     };
 
     public void Write(string folder)
@@ -43,7 +65,7 @@ internal sealed class BenchReport
             foreach (var n in notes) md.AppendLine(n).AppendLine();
         }
         WriteAtomic(Path.Combine(folder, "bench.md"), md.ToString());
-        WriteAtomic(Path.Combine(folder, "bench.json"), JsonSerializer.Serialize(_json, new JsonSerializerOptions { WriteIndented = true }));
+        WriteAtomic(Path.Combine(folder, "bench.json"), JsonSerializer.Serialize(_json, new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }));
     }
 
     private static void WriteAtomic(string path, string text)

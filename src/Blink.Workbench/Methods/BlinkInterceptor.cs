@@ -85,7 +85,7 @@ public sealed class BlinkInterceptor : IDecoderInterceptor
             return;
         }
 
-        var map = SaliencyScanner.Scan(layer, observation, layout, _options.Heads, _options.Scores, _options.PatchSize);
+        var map = SaliencyScanner.Scan(layer, observation, layout, _options.Heads, _options.Scores, _options.PatchSize, visualShare: false);
         var action = BlinkAction.None;
         Region? region = null;
         var before = state.Length;
@@ -159,9 +159,9 @@ public sealed class BlinkInterceptor : IDecoderInterceptor
         var posTail = positions.narrow(1, at, positions.shape[1] - at);
         if (_options.Positions == PositionPolicy.Contiguous)
         {
-            var start = positions.narrow(1, at - 1, 1) + 1;                              // [B, 1]
+            var start = positions.narrow(1, at - 1, 1).Plus(1L);                          // [B, 1]
             srPositions = start.Plus(TensorMath.Arange(count, ScalarType.Int64, device).unsqueeze(0));
-            tailPositions = posTail + count;
+            tailPositions = posTail.Plus((long)count);
         }
         else
         {
@@ -190,7 +190,7 @@ public sealed class BlinkInterceptor : IDecoderInterceptor
         var restLength = hidden.shape[1] - start - n;
         var newHidden = torch.cat([hidden.narrow(1, 0, start), hidden.narrow(1, start + n, restLength)], dim: 1);
         var tail = positions.narrow(1, start + n, restLength);
-        if (_options.Positions == PositionPolicy.Contiguous) tail = tail - n;
+        if (_options.Positions == PositionPolicy.Contiguous) tail = tail.Plus(-(long)n);
         var newPositions = torch.cat([positions.narrow(1, 0, start), tail], dim: 1);
         _active.Clear();
         state.Replace(newHidden, newPositions, layout.WithInserted(0));

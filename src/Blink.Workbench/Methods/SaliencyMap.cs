@@ -3,7 +3,7 @@ namespace Blink.Workbench.Methods;
 /// <summary>
 /// One layer's saliency scan: the query's attention over the visual grid, summed per region, and the concentration
 /// ρ = mass(r_max) / Σ mass. <see cref="VisualShare"/> is the share of the query's whole attention that went to the
-/// image (for the pilot study; undefined for logit scores).
+/// image (for the pilot study; NaN for logit scores and in the maps of Blink's own trace, which do not compute it).
 /// </summary>
 public sealed record SaliencyMap(int Layer, float[] TokenMap, int GridHeight, int GridWidth, RegionGrid Regions, double[] RegionMass, double Rho, int ArgmaxRegion, double VisualShare)
 {

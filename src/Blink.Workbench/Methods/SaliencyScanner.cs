@@ -20,7 +20,9 @@ public static class SaliencyScanner
         return new AttentionRequest(rows.Length > 0 ? rows : [state.Length - 1]);
     }
 
-    public static SaliencyMap Scan(int layer, AttentionObservation observation, SequenceLayout layout, HeadAggregation heads, SaliencyScores scores, int patchSize)
+    /// <param name="visualShare">Also compute <see cref="SaliencyMap.VisualShare"/> (the pilot study reads it; Blink's decisions do not, and skip it).</param>
+    public static SaliencyMap Scan(int layer, AttentionObservation observation, SequenceLayout layout, HeadAggregation heads, SaliencyScores scores, int patchSize,
+        bool visualShare = true)
     {
         if (!layout.ImageIsGrid) throw new InvalidOperationException("Saliency scanning needs the full image grid, but image tokens were pruned.");
         var source = scores == SaliencyScores.Softmax ? observation.RowProbabilities : observation.RowScores;
@@ -31,12 +33,12 @@ public static class SaliencyScanner
         var perRow = heads == HeadAggregation.Mean ? rows.mean([0L]) : rows.amax([0L]); // [R, Tk]
         var image = perRow.narrow(-1, layout.ImageStart, layout.ImageLength);     // [R, N]
         var map = image.mean([0L]);                                             // [N]
-        double visualShare = double.NaN;
+        var share = double.NaN;
         if (scores == SaliencyScores.Logits) map = map.Minus(map.min());
-        else visualShare = image.sum(-1).mean().item<float>() / Math.Max(1e-12, perRow.sum(-1).mean().item<float>());
+        else if (visualShare) share = image.sum(-1).mean().item<float>() / Math.Max(1e-12, perRow.sum(-1).mean().item<float>());
         var tokenMap = map.cpu().data<float>().ToArray();
         var regions = new RegionGrid(layout.GridHeight, layout.GridWidth, patchSize);
         var (rho, argmax, mass) = SaliencyMap.Concentration(tokenMap, regions);
-        return new SaliencyMap(layer, tokenMap, layout.GridHeight, layout.GridWidth, regions, mass, rho, argmax, visualShare);
+        return new SaliencyMap(layer, tokenMap, layout.GridHeight, layout.GridWidth, regions, mass, rho, argmax, share);
     }
 }

@@ -17,6 +17,13 @@ public static class TensorMath
     /// <summary>a + b.</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
 
+    /// <summary>a + value (an integer offset, e.g. of positions), with the Scalar kept alive for the call.</summary>
+    public static Tensor Plus(this Tensor a, long value)
+    {
+        using var s = value.ToScalar();
+        return a.add(s);
+    }
+
     /// <summary>a − b.</summary>
     public static Tensor Minus(this Tensor a, Tensor b) => a.sub(b); // sub(Tensor) takes no Scalar
 

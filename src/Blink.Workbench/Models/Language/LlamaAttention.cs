@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Blink.Workbench.Models.Decoding;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -66,16 +67,23 @@ public sealed class LlamaAttention : nn.Module<AttentionInput, AttentionOutput>
         else if (offset == 0) o = nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true);
         else o = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: CausalMask(Enumerable.Range(0, (int)tq).ToArray(), offset, tk, x.device));
 
-        var observation = Observe(input.Request, q, k, offset, tk);
+        var observation = Observe(input.Request, q, k, offset, _headDim, _layerIndex);
         o = o.transpose(1, 2).reshape(b, tq, _heads * _headDim);
         var output = o_proj.forward(o);
         return new AttentionOutput(output.MoveToOuterDisposeScope(), MoveOut(observation));
     }
 
-    private AttentionObservation Observe(AttentionRequest request, Tensor q, Tensor k, long offset, long tk)
+    /// <summary>
+    /// The attention an observer asked for, from a layer's queries [B, H, Tq, hd] and keys [B, H, Tk, hd] (after RoPE,
+    /// key heads already repeated); the queries sit at key index offset + row. Internal so the benchmark can time it
+    /// on its own (the cost of saliency).
+    /// </summary>
+    internal static AttentionObservation Observe(AttentionRequest request, Tensor q, Tensor k, long offset, int headDim, int layerIndex)
     {
         if (request.IsNone) return AttentionObservation.Empty;
-        var scale = 1.0 / Math.Sqrt(_headDim);
+        var tk = k.shape[2];
+        var scale = Scales.GetOrAdd(headDim, d => (1.0 / Math.Sqrt(d)).ToScalar());
+        var k32 = Float32(k);
         int[]? rows = null;
         Tensor? rowScores = null, rowProbs = null, full = null;
         var tq = (int)q.shape[2];
@@ -83,21 +91,29 @@ public sealed class LlamaAttention : nn.Module<AttentionInput, AttentionOutput>
         {
             rows = requested.Select(r => r < 0 ? r + tq : r).ToArray();
             foreach (var r in rows)
-                if (r < 0 || r >= tq) throw new ArgumentOutOfRangeException(nameof(request), $"Query row {r} is outside the {tq} tokens layer {_layerIndex} processes.");
+                if (r < 0 || r >= tq) throw new ArgumentOutOfRangeException(nameof(request), $"Query row {r} is outside the {tq} tokens layer {layerIndex} processes.");
             var index = torch.tensor(rows.Select(r => (long)r).ToArray(), device: q.device);
-            var qRows = q.index_select(2, index).to(ScalarType.Float32);
-            rowScores = torch.matmul(qRows, k.to(ScalarType.Float32).transpose(-2, -1)) * scale;
-            rowScores = rowScores.FillNegativeInfinity(CausalMask(rows, offset, tk, q.device).logical_not());
+            var qRows = Float32(q.index_select(2, index));
+            rowScores = torch.matmul(qRows, k32.transpose(-2, -1)).mul(scale);
+            // A row at the last key or after it (the last prompt token of a prefill) sees every key: nothing to mask.
+            if (rows.Any(r => r + offset < tk - 1))
+                rowScores = rowScores.FillNegativeInfinity(CausalMask(rows, offset, tk, q.device).logical_not());
             rowProbs = rowScores.softmax(-1);
         }
         if (request.Full)
         {
-            var scores = torch.matmul(q.to(ScalarType.Float32), k.to(ScalarType.Float32).transpose(-2, -1)) * scale;
+            var scores = torch.matmul(Float32(q), k32.transpose(-2, -1)).mul(scale);
             scores = scores.FillNegativeInfinity(CausalMask(Enumerable.Range(0, tq).ToArray(), offset, tk, q.device).logical_not());
             full = scores.softmax(-1);
         }
         return new AttentionObservation(rows, rowScores, rowProbs, full);
     }
+
+    /// <summary>1/√d per head size, as Scalars kept alive for the process (a temporary Scalar per call costs a native allocation).</summary>
+    private static readonly ConcurrentDictionary<int, Scalar> Scales = new();
+
+    /// <summary>The tensor in float32; itself when it already is (no new handle).</summary>
+    private static Tensor Float32(Tensor t) => t.dtype == ScalarType.Float32 ? t : t.to(ScalarType.Float32);
 
     /// <summary>[rows, keys] boolean mask: true where query row r (at absolute index r + offset) may attend.</summary>
     private static Tensor CausalMask(int[] rows, long offset, long tk, Device device)
