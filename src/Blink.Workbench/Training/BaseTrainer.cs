@@ -81,6 +81,7 @@ public sealed class BaseTrainer
         {
             ct.ThrowIfCancellationRequested();
             var visionOnly = step < visionSteps;
+            if (step == visionSteps) lossWindow.Clear(); // the answer loss starts here; do not average it with the patch loss
             // Each stage warms up and decays on its own: the decoder starts from scratch when the second stage begins.
             var lr = visionOnly
                 ? CosineSchedule.At(step, visionSteps, _options.WarmupSteps, _options.LearningRate)
@@ -111,8 +112,7 @@ public sealed class BaseTrainer
             var done = step + 1;
             var rate = clock.Elapsed.TotalSeconds / Math.Max(1, done - startStep);
             var remaining = TimeSpan.FromSeconds(rate * (totalSteps - done));
-            if (done == visionSteps) lossWindow.Clear(); // the answer loss starts here; do not average it with the patch loss
-            var report = new TrainingProgress(done, totalSteps, lossWindow.DefaultIfEmpty(double.NaN).Average(), lr, clock.Elapsed, remaining);
+            var report = new TrainingProgress(done, totalSteps, lossWindow.Average(), lr, clock.Elapsed, remaining);
             if (done > visionSteps && (done % _options.EvalEvery == 0 || done == totalSteps))
             {
                 model.eval();
