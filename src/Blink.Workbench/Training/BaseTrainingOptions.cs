@@ -6,7 +6,7 @@ namespace Blink.Workbench.Training;
 public sealed record BaseTrainingOptions
 {
     public int Seed { get; init; } = 1;
-    public int Steps { get; init; } = 1500;
+    public int Steps { get; init; } = 2800;
     public int BatchSize { get; init; } = 32;
     public double LearningRate { get; init; } = 1e-3;
     public double WeightDecay { get; init; } = 0.01;
@@ -33,7 +33,7 @@ public sealed record BaseTrainingOptions
     /// single answer token per image teaches only slowly. (LLaVA itself starts from a pre-trained CLIP; this is the
     /// from-scratch stand-in.) 0 disables it.
     /// </summary>
-    public int VisionSteps { get; init; } = 1500;
+    public int VisionSteps { get; init; } = 1000;
     public int EvalEvery { get; init; } = 200;
     public int EvalSamples { get; init; } = 300;
     public int CheckpointEvery { get; init; } = 200;

@@ -195,7 +195,7 @@ public class TestbedGoldenTests(ITestOutputHelper output)
         }
         var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
         output.WriteLine(hash);
-        Assert.Equal("CB3829B04468AB3481287532AE11CF1960E317DA0ECE130E40EFE3CD143D26B9", hash);
+        Assert.Equal("414579AB688B9C622E64D2852287E039247A0887E3CADD086B761E8602C296DA", hash);
     }
 }
 
