@@ -84,6 +84,7 @@ internal static class StudyCommand
         var generator = new TestbedGenerator(new TestbedOptions { InputSize = pre.Size, PatchSize = pre.PatchSize });
         var benchmark = new TestbedBenchmark();
         AnsiConsole.MarkupLineInterpolated($"{bundle.ModelId}: {layers} decoder layers, {grid}×{grid} visual grid, {dev} {dtype}, {torch.get_num_threads()} threads");
+        GuardResume(folder, bundle, generator.Options, s);
 
         Stage("writing the testbed validation and test splits");
         var valFolder = Path.Combine(folder, "data", "val");
@@ -154,6 +155,32 @@ internal static class StudyCommand
         if (File.Exists(questions) && File.ReadLines(questions).Count() == count) return; // same seed → same split
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         TestbedWriter.WriteSplit(generator, split, count, folder);
+    }
+
+    /// <summary>
+    /// A run folder resumes (answer files, written splits, the feature cache) only for the same model weights, testbed
+    /// and settings: another model with the same id, or changed testbed defaults, would otherwise silently reuse stale
+    /// answers and splits. The key is written once; a mismatch stops before anything is overwritten.
+    /// </summary>
+    private static void GuardResume(string folder, ModelBundle bundle, TestbedOptions testbed, StudySettings s)
+    {
+        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            ModelFingerprint.Compute(bundle) + "\n" + JsonSerializer.Serialize(testbed) + "\n" + JsonSerializer.Serialize(s with { Output = "" }))))[..16];
+        var path = Path.Combine(folder, "run.key");
+        if (File.Exists(path))
+        {
+            var previous = File.ReadAllText(path).Trim();
+            if (previous != key)
+                throw new InvalidOperationException(
+                    $"{folder} holds a study of another model, testbed or settings (run key {previous}, now {key}); its answers and splits cannot be reused. " +
+                    $"Pass another --out, or delete {folder} to start over.");
+            return;
+        }
+        if (Directory.EnumerateFileSystemEntries(folder).Any())
+            throw new InvalidOperationException(
+                $"{folder} is not empty but has no run.key (written by an older version or another tool), so it cannot be checked for reuse. " +
+                $"Pass another --out, or delete {folder} to start over.");
+        File.WriteAllText(path, key + "\n");
     }
 
     private static (TokenSRBank Bank, LossRun Curve) TrainTokenSR(ModelBundle bundle, BlinkOptions blink, StudySettings s, string work, ProgressPrinter printer, CancellationToken ct)
