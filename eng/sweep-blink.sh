@@ -16,17 +16,26 @@ echo "| configuration | method | accuracy % [95% CI] | Δ vs vanilla (pp) [95% C
 echo "|---|---|---|---|---|---|---|" >> "$summary"
 run() { # name, then blink eval options
   local name=$1; shift
+  # Vanilla does not depend on any Blink option: start from the study's vanilla answers (the evaluator resumes them).
+  mkdir -p "$out/$name/answers"
+  [ -f "$out/$name/answers/vanilla.jsonl" ] || cp artifacts/study/eval/answers/vanilla.jsonl "$out/$name/answers/vanilla.jsonl"
   blink eval --benchmark testbed --data "$data" --out "$out/$name" --method vanilla "$@" > "$out/$name.log" 2>&1
   awk -F'|' -v n="$name" '$3 ~ / all / && $2 !~ /vanilla/ { gsub(/^ +| +$/, "", $2); print "| " n " | " $2 " |" $5 "|" $6 "|" $7 "|" $8 "|" $10 "|" }' "$out/$name/results.md" >> "$summary"
 }
-# Layers (TokenSR trained for 1–4 by the study), p = 2, calibrated-by-default thresholds of the CLI (3×/1.5× uniform).
-for layers in 1-4 1-2 3-4 1 2 3; do
+# The study's TokenSR bank covers the pilot's band; Blink with TokenSR is swept inside it, Blink-interp also outside.
+read -r first last < <(/usr/bin/env python3 -c "import json;d=json.load(open('${bank%.safetensors}.json'));print(min(d['layers']),max(d['layers']))")
+layer_sets="$first-$last"; for ((l = first; l <= last; l++)); do layer_sets="$layer_sets $l"; done
+[ "$last" -gt "$first" ] && layer_sets="$layer_sets $first-$((last - 1)) $((first + 1))-$last"
+# Layers, p = 2, the CLI's default thresholds (3×/1.5× the uniform share).
+for layers in $layer_sets; do
   run "layers-$layers" --blink-layers "$layers" --method blink-interp --method blink --tokensr "$bank"
 done
-# Thresholds (interpolation, layers 1–4): looser and stricter than the default 3× uniform share (p=2 → uniform 0.0625).
+run "layers-1-4-interp" --blink-layers 1-4 --method blink-interp
+run "layers-0-4-interp" --blink-layers 0-4 --method blink-interp
+# Thresholds (interpolation, the band): looser and stricter than the default 3× uniform share (p=2 → uniform 0.0625).
 for tau in 0.1 0.3 0.5 0.7; do
-  run "tau-$tau" --blink-layers 1-4 --tau-exp "$tau" --tau-drop 0.05 --method blink-interp
+  run "tau-$tau" --blink-layers "$first-$last" --tau-exp "$tau" --tau-drop 0.05 --method blink-interp
 done
 # Region size p = 4 (2×2 regions of the 8×8 grid) with interpolation.
-run "p-4" --blink-layers 1-4 --patch 4 --method blink-interp
+run "p-4" --blink-layers "$first-$last" --patch 4 --method blink-interp
 cat "$summary"
