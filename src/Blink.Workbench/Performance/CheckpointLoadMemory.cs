@@ -45,25 +45,13 @@ public sealed record CheckpointLoadResult(long FileBytes, long LargestTensorByte
         GC.Collect();
         GC.WaitForPendingFinalizers();
 
-        var before = ProcessMemory.CurrentBytes();
-        var peakWasReset = ProcessMemory.ResetPeak();
-        var sampledPeak = before;
-        var sampling = true;
-        var sampler = new Thread(() =>
-        {
-            while (Volatile.Read(ref sampling))
-            {
-                sampledPeak = Math.Max(sampledPeak, ProcessMemory.CurrentBytes());
-                Thread.Sleep(1);
-            }
-        }) { IsBackground = true };
-        sampler.Start();
+        var sampler = PeakMemorySampler.Start();
+        var before = sampler.BeforeBytes;
+        var peakWasReset = sampler.PeakWasReset;
         var clock = Stopwatch.StartNew();
         using var model = LlavaWeights.Load(folder, config, torch.CPU, dtype);
         clock.Stop();
-        Volatile.Write(ref sampling, false);
-        sampler.Join();
-        var peak = peakWasReset ? Math.Max(ProcessMemory.PeakBytes(), sampledPeak) : sampledPeak;
+        var peak = sampler.Stop();
         var after = ProcessMemory.CurrentBytes();
         var elementSize = dtype switch { ScalarType.Float16 or ScalarType.BFloat16 => 2, ScalarType.Float32 => 4, _ => 8 };
         return new CheckpointLoadResult(fileBytes, largest, elements * elementSize, before, peak - before, after - before, clock.Elapsed.TotalSeconds,

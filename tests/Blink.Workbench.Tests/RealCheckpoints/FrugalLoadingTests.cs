@@ -35,26 +35,14 @@ public sealed class FrugalLoadingTests(ITestOutputHelper output)
         GC.Collect();
         GC.WaitForPendingFinalizers();
 
-        var before = ProcessMemory.CurrentBytes();
-        var peakWasReset = ProcessMemory.ResetPeak();
-        var sampledPeak = before;
-        var sampling = true;
-        var sampler = new Thread(() =>
-        {
-            while (Volatile.Read(ref sampling))
-            {
-                sampledPeak = Math.Max(sampledPeak, ProcessMemory.CurrentBytes());
-                Thread.Sleep(1);
-            }
-        }) { IsBackground = true };
-        sampler.Start();
+        var sampler = PeakMemorySampler.Start();
+        var before = sampler.BeforeBytes;
+        var peakWasReset = sampler.PeakWasReset;
         var progressCalls = 0;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var model = LlavaWeights.Load(folder.Path, config, torch.CPU, dtype, _ => progressCalls++);
         clock.Stop();
-        Volatile.Write(ref sampling, false);
-        sampler.Join();
-        var peak = peakWasReset ? Math.Max(ProcessMemory.PeakBytes(), sampledPeak) : sampledPeak;
+        var peak = sampler.Stop();
         var after = ProcessMemory.CurrentBytes();
 
         var modelBytes = elements * ElementSize(dtype);
