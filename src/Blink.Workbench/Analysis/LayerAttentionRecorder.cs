@@ -1,3 +1,4 @@
+using Blink.Workbench.Models;
 using Blink.Workbench.Methods;
 using Blink.Workbench.Models.Decoding;
 using TorchSharp;
@@ -70,9 +71,8 @@ public sealed class LayerAttentionRecorder(int patchSize, IReadOnlySet<int>? hea
 
     private static float[][] ToHost2(Tensor t)
     {
-        var host = t.to(ScalarType.Float32).cpu().contiguous();
-        int rows = (int)host.shape[0], cols = (int)host.shape[1];
-        var flat = host.data<float>().ToArray();
+        int rows = (int)t.shape[0], cols = (int)t.shape[1];
+        var flat = t.ToFloatArray();
         return Enumerable.Range(0, rows).Select(r => flat.AsSpan(r * cols, cols).ToArray()).ToArray();
     }
 }

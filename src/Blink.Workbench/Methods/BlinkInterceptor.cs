@@ -153,29 +153,35 @@ public sealed class BlinkInterceptor : IDecoderInterceptor
         var at = layout.TextStart;
         var head = hidden.narrow(1, 0, at);
         var tail = hidden.narrow(1, at, hidden.shape[1] - at);
-        var newHidden = torch.cat([head, sr.to(hidden.dtype), tail], dim: 1);
+        var newHidden = torch.cat([head, sr.dtype == hidden.dtype ? sr : sr.to(hidden.dtype), tail], dim: 1);
 
-        Tensor srPositions, tailPositions;
-        var posTail = positions.narrow(1, at, positions.shape[1] - at);
-        if (_options.Positions == PositionPolicy.Contiguous)
+        // Positions are a few hundred integers: edited on the host and uploaded once, rather than as a chain of
+        // narrow/add/cat calls that cost more than the whole edit on a small model.
+        var batch = (int)positions.shape[0];
+        var length = (int)positions.shape[1];
+        var old = positions.ToLongArray();
+        var edited = new long[batch * (length + count)];
+        for (var b = 0; b < batch; b++)
         {
-            var start = positions.narrow(1, at - 1, 1).Plus(1L);                          // [B, 1]
-            srPositions = start.Plus(TensorMath.Arange(count, ScalarType.Int64, device).unsqueeze(0));
-            tailPositions = posTail.Plus((long)count);
+            var src = b * length;
+            var dst = b * (length + count);
+            Array.Copy(old, src, edited, dst, at);
+            for (var i = 0; i < count; i++)
+            {
+                if (_options.Positions == PositionPolicy.Contiguous) edited[dst + at + i] = old[src + at - 1] + 1 + i;
+                else
+                {
+                    // Sub-token (i, j) of the s·p × s·p patch inherits the position of parent token (i / s, j / s).
+                    int row = i / (s * p), col = i % (s * p);
+                    edited[dst + at + i] = old[src + layout.ImageStart + (region.RowStart + row / s) * layout.GridWidth + region.ColStart + col / s];
+                }
+            }
+            var shift = _options.Positions == PositionPolicy.Contiguous ? count : 0;
+            for (var i = at; i < length; i++) edited[dst + count + i] = old[src + i] + shift;
         }
-        else
-        {
-            // Sub-token (i, j) of the s·p × s·p patch inherits the position of parent token (i / s, j / s).
-            var parents = new long[count];
-            for (var i = 0; i < s * p; i++)
-                for (var j = 0; j < s * p; j++)
-                    parents[i * s * p + j] = layout.ImageStart + (region.RowStart + i / s) * layout.GridWidth + region.ColStart + j / s;
-            srPositions = positions.index_select(1, torch.tensor(parents, device: device));
-            tailPositions = posTail;
-        }
-        var newPositions = torch.cat([positions.narrow(1, 0, at), srPositions, tailPositions], dim: 1);
+        var newPositions = torch.tensor(edited, [batch, length + count], device: device);
         _active.Add((region, count));
-        state.Replace(newHidden, newPositions, layout.WithInserted(layout.InsertedLength + count));
+        state.Replace(newHidden, newPositions, layout.WithInserted(layout.InsertedLength + count), edited.Length > 0 ? edited.Max() + 1 : null);
     }
 
     /// <summary>Removes every inserted token and restores the original sequence (positions included).</summary>
@@ -189,10 +195,20 @@ public sealed class BlinkInterceptor : IDecoderInterceptor
         var start = layout.InsertedStart;
         var restLength = hidden.shape[1] - start - n;
         var newHidden = torch.cat([hidden.narrow(1, 0, start), hidden.narrow(1, start + n, restLength)], dim: 1);
-        var tail = positions.narrow(1, start + n, restLength);
-        if (_options.Positions == PositionPolicy.Contiguous) tail = tail.Plus(-(long)n);
-        var newPositions = torch.cat([positions.narrow(1, 0, start), tail], dim: 1);
+        var batch = (int)positions.shape[0];
+        var length = (int)positions.shape[1];
+        var old = positions.ToLongArray();
+        var kept = new long[batch * (length - n)];
+        var shift = _options.Positions == PositionPolicy.Contiguous ? n : 0;
+        for (var b = 0; b < batch; b++)
+        {
+            var src = b * length;
+            var dst = b * (length - n);
+            Array.Copy(old, src, kept, dst, start);
+            for (var i = start + n; i < length; i++) kept[dst + i - n] = old[src + i] - shift;
+        }
+        var newPositions = torch.tensor(kept, [batch, length - n], device: positions.device);
         _active.Clear();
-        state.Replace(newHidden, newPositions, layout.WithInserted(0));
+        state.Replace(newHidden, newPositions, layout.WithInserted(0), kept.Length > 0 ? kept.Max() + 1 : null);
     }
 }

@@ -53,6 +53,7 @@ public sealed class FastVInterceptor : IDecoderInterceptor
         var index = torch.tensor(indices, device: state.HiddenStates.device);
         var hidden = state.HiddenStates.index_select(1, index);
         var positions = state.PositionIds.index_select(1, index);
-        state.Replace(hidden, positions, layout with { ImageLength = keep, TotalLength = indices.Length, ImageIsGrid = false });
+        // A subset of the positions: the old bound still holds.
+        state.Replace(hidden, positions, layout with { ImageLength = keep, TotalLength = indices.Length, ImageIsGrid = false }, state.PositionLimit);
     }
 }

@@ -27,5 +27,11 @@ public sealed class TokenSRExpander(TokenSRBank bank) : ITokenExpander
     public string Name => "tokensr";
     public int Scale => Bank.Scale;
     public TokenSRBank Bank { get; } = bank;
-    public Tensor Expand(int layer, Tensor patch) => Bank.forward((layer, patch.to(Bank.parameters().First().dtype))).to(patch.dtype);
+    public Tensor Expand(int layer, Tensor patch)
+    {
+        var dtype = Bank.parameters().First().dtype;
+        // Same-dtype conversions are skipped: each is a native call, and on a small model calls are what Blink costs.
+        var sr = Bank.forward((layer, patch.dtype == dtype ? patch : patch.to(dtype)));
+        return sr.dtype == patch.dtype ? sr : sr.to(patch.dtype);
+    }
 }

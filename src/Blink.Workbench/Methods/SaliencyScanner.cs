@@ -21,22 +21,58 @@ public static class SaliencyScanner
     }
 
     /// <param name="visualShare">Also compute <see cref="SaliencyMap.VisualShare"/> (the pilot study reads it; Blink's decisions do not, and skip it).</param>
+    /// <remarks>
+    /// The rows are read to the host once and reduced there: they are a few thousand floats (heads × rows × keys), and
+    /// the head mean, image slice and row mean as tensor operations were five native calls per Blink layer, which on a
+    /// small model cost more than the arithmetic (see docs/performance.md).
+    /// </remarks>
     public static SaliencyMap Scan(int layer, AttentionObservation observation, SequenceLayout layout, HeadAggregation heads, SaliencyScores scores, int patchSize,
         bool visualShare = true)
     {
         if (!layout.ImageIsGrid) throw new InvalidOperationException("Saliency scanning needs the full image grid, but image tokens were pruned.");
         var source = scores == SaliencyScores.Softmax ? observation.RowProbabilities : observation.RowScores;
         if (source is null) throw new InvalidOperationException($"Layer {layer} reported no attention rows; the scan must request them.");
+        if (source.dim() != 4) throw new ArgumentException($"Attention rows must be [batch, heads, rows, keys]; got {source.dim()} dimensions.");
         if (source.shape[0] != 1) throw new ArgumentException($"Blink runs one sample at a time; got a batch of {source.shape[0]}.");
-        using var scope = NewDisposeScope();
-        var rows = source[0];                                                   // [H, R, Tk]
-        var perRow = heads == HeadAggregation.Mean ? rows.mean([0L]) : rows.amax([0L]); // [R, Tk]
-        var image = perRow.narrow(-1, layout.ImageStart, layout.ImageLength);     // [R, N]
-        var map = image.mean([0L]);                                             // [N]
-        var share = double.NaN;
-        if (scores == SaliencyScores.Logits) map = map.Minus(map.min());
-        else if (visualShare) share = image.sum(-1).mean().item<float>() / Math.Max(1e-12, perRow.sum(-1).mean().item<float>());
-        var tokenMap = map.cpu().data<float>().ToArray();
+        int h = (int)source.shape[1], r = (int)source.shape[2], tk = (int)source.shape[3];
+        if (layout.ImageStart + layout.ImageLength > tk)
+            throw new ArgumentException($"Layer {layer} reported {tk} keys, fewer than the image's end ({layout.ImageStart + layout.ImageLength}).");
+        var values = source.ToFloatArray();                                        // [H, R, Tk] row-major
+
+        var n = layout.ImageLength;
+        var map = new double[n];
+        var perHead = new double[tk];
+        double imageSum = 0, allSum = 0;
+        for (var row = 0; row < r; row++)
+        {
+            // Head aggregation of this row, over every key (the visual share needs the keys outside the image too).
+            var keys = visualShare && scores == SaliencyScores.Softmax ? tk : n;
+            var first = keys == tk ? 0 : layout.ImageStart;
+            for (var k = 0; k < keys; k++)
+            {
+                double acc = heads == HeadAggregation.Mean ? 0 : double.NegativeInfinity;
+                for (var head = 0; head < h; head++)
+                {
+                    var v = values[((long)head * r + row) * tk + first + k];
+                    acc = heads == HeadAggregation.Mean ? acc + v : Math.Max(acc, v);
+                }
+                perHead[k] = heads == HeadAggregation.Mean ? acc / h : acc;
+            }
+            var offset = first == 0 ? layout.ImageStart : 0;
+            for (var j = 0; j < n; j++)
+            {
+                map[j] += perHead[offset + j];
+                imageSum += perHead[offset + j];
+            }
+            if (keys == tk)
+                for (var k = 0; k < tk; k++) allSum += perHead[k];
+        }
+        var tokenMap = new float[n];
+        var min = double.PositiveInfinity;
+        for (var j = 0; j < n; j++) min = Math.Min(min, map[j] / r);
+        for (var j = 0; j < n; j++) tokenMap[j] = (float)(scores == SaliencyScores.Logits ? map[j] / r - min : map[j] / r);
+        var share = visualShare && scores == SaliencyScores.Softmax ? imageSum / Math.Max(1e-12, allSum) : double.NaN;
+
         var regions = new RegionGrid(layout.GridHeight, layout.GridWidth, patchSize);
         var (rho, argmax, mass) = SaliencyMap.Concentration(tokenMap, regions);
         return new SaliencyMap(layer, tokenMap, layout.GridHeight, layout.GridWidth, regions, mass, rho, argmax, share);

@@ -118,7 +118,7 @@ public sealed class LlavaForConditionalGeneration : nn.Module<LlavaInput, LlavaO
         var n = features.shape[1];
         if (features.shape[0] != b)
             throw new ArgumentException($"{features.shape[0]} images were given for a batch of {b} prompts.");
-        var flat = ids.data<long>().ToArray();
+        var flat = ids.ToLongArray();
         var start = -1;
         for (var row = 0; row < b; row++)
         {

@@ -40,6 +40,52 @@ public class SaliencyScannerTests
         Assert.Equal(3, max.ArgmaxRegion);
     }
 
+    [Theory]
+    [InlineData(HeadAggregation.Mean, SaliencyScores.Softmax)]
+    [InlineData(HeadAggregation.Max, SaliencyScores.Softmax)]
+    [InlineData(HeadAggregation.Mean, SaliencyScores.Logits)]
+    [InlineData(HeadAggregation.Max, SaliencyScores.Logits)]
+    public void Scan_EqualsTheTensorComputation_OverSeveralRowsAndHeads(HeadAggregation heads, SaliencyScores scores)
+    {
+        // 3 prefix tokens, a 4×6 image, 5 text tokens; 3 heads, 3 query rows (the all-text query reads several rows).
+        torch.manual_seed(11);
+        const int t = 3 + 24 + 5;
+        using var scope = torch.NewDisposeScope();
+        var logits = torch.randn(1, 3, 3, t) * 2;
+        var probs = logits.softmax(-1);
+        var observation = new AttentionObservation([t - 3, t - 2, t - 1], logits, probs, null);
+        var layout = new SequenceLayout(3, 24, 4, 6, 0, t);
+
+        var map = SaliencyScanner.Scan(2, observation, layout, heads, scores, 2);
+
+        // Independent: aggregate heads, keep the image keys, average the rows; logits are shifted to a zero minimum.
+        var source = (scores == SaliencyScores.Softmax ? probs : logits)[0];
+        var perRow = heads == HeadAggregation.Mean ? source.mean([0L]) : source.amax([0L]);
+        var image = perRow.narrow(-1, 3, 24).mean([0L]);
+        if (scores == SaliencyScores.Logits) image = image - image.min();
+        var expected = image.data<float>().ToArray();
+        for (var i = 0; i < 24; i++) Assert.Equal(expected[i], map.TokenMap[i], 5);
+        var (rho, argmax, _) = SaliencyMap.Concentration(expected, new RegionGrid(4, 6, 2));
+        Assert.Equal(rho, map.Rho, 5);
+        Assert.Equal(argmax, map.ArgmaxRegion);
+        if (scores == SaliencyScores.Softmax)
+        {
+            var share = perRow.narrow(-1, 3, 24).sum(-1).mean().item<float>() / perRow.sum(-1).mean().item<float>();
+            Assert.Equal(share, map.VisualShare, 5);
+        }
+        else Assert.True(double.IsNaN(map.VisualShare));
+    }
+
+    [Fact]
+    public void Scan_RejectsRowsThatEndBeforeTheImage()
+    {
+        var probs = torch.ones(1, 2, 1, 10) / 10;
+        var observation = new AttentionObservation([9], null, probs, null);
+        var layout = new SequenceLayout(2, 16, 4, 4, 0, 20);
+        var error = Assert.Throws<ArgumentException>(() => SaliencyScanner.Scan(4, observation, layout, HeadAggregation.Mean, SaliencyScores.Softmax, 2));
+        Assert.Contains("Layer 4 reported 10 keys", error.Message);
+    }
+
     [Fact]
     public void UniformAttention_GivesTheUniformShare()
     {

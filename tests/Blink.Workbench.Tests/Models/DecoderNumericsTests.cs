@@ -153,6 +153,61 @@ public class DecoderNumericsTests
     }
 
     [Fact]
+    public void RopeTables_LookupIsBitwiseTheDirectComputation_AndGrowsPastItsCapacity()
+    {
+        using var rope = new LlamaRotaryEmbedding(16, 10000);
+        using var scope = torch.NewDisposeScope();
+        // Unordered, repeated and large positions (a Blink edit makes such sequences); 3000 forces the table to grow.
+        foreach (var positions in new[] { new long[] { 0, 1, 2, 5, 5, 9, 3 }, new long[] { 7, 2999, 12, 1 } })
+        {
+            var ids = torch.tensor(positions).unsqueeze(0);
+            using var direct = rope.Tables(ids, null, ScalarType.Float32);
+            using var looked = rope.Tables(ids, positions.Max() + 1, ScalarType.Float32);
+            Assert.Equal(direct.Cos.shape, looked.Cos.shape);
+            Assert.Equal(direct.Cos.ToFloatArray(), looked.Cos.ToFloatArray());
+            Assert.Equal(direct.SignedSin.ToFloatArray(), looked.SignedSin.ToFloatArray());
+        }
+        // Half precision tables are a separate cache entry, converted from the same float32 values.
+        var half = torch.tensor(new long[] { 4, 0, 8 }).unsqueeze(0);
+        using var h1 = rope.Tables(half, null, ScalarType.Float16);
+        using var h2 = rope.Tables(half, 9, ScalarType.Float16);
+        Assert.Equal(ScalarType.Float16, h2.Cos.dtype);
+        Assert.Equal(h1.Cos.ToFloatArray(), h2.Cos.ToFloatArray());
+    }
+
+    [Fact]
+    public void RopeTables_SignedSinFormEqualsRotateHalf()
+    {
+        torch.manual_seed(3);
+        using var rope = new LlamaRotaryEmbedding(8, 10000);
+        using var scope = torch.NewDisposeScope();
+        var ids = torch.tensor(new long[] { 3, 1, 40 }).unsqueeze(0);
+        var x = torch.randn(1, 2, 3, 8);
+        var (cos, sin) = rope.forward(ids);
+        // Hugging Face's form, written out: x·cos + cat(−x₂, x₁)·sin.
+        var c = cos.unsqueeze(1);
+        var sn = sin.unsqueeze(1);
+        var rotated = torch.cat([x.narrow(-1, 4, 4).neg(), x.narrow(-1, 0, 4)], dim: -1);
+        var expected = (x * c + rotated * sn).ToFloatArray();
+        var got = rope.Tables(ids, 41, ScalarType.Float32).Apply(x).ToFloatArray();
+        for (var i = 0; i < expected.Length; i++) Assert.Equal(expected[i], got[i], 6);
+    }
+
+    [Fact]
+    public void HostArrays_MatchTheElementAccessor_ForViewsDtypesAndEmptyTensors()
+    {
+        using var scope = torch.NewDisposeScope();
+        var t = torch.arange(24, ScalarType.Float32).view(2, 3, 4);
+        var view = t.permute(2, 0, 1).narrow(0, 1, 2);                      // non-contiguous
+        Assert.False(view.is_contiguous());
+        Assert.Equal(view.contiguous().data<float>().ToArray(), view.ToFloatArray());
+        Assert.Equal(new float[] { 0, 1, 2 }, torch.tensor(new long[] { 0, 1, 2 }).ToFloatArray());
+        Assert.Equal(new long[] { 5, 6, 7 }, torch.arange(5L, 8L).ToLongArray());
+        Assert.Equal(new float[] { 1.5f, -2f }, torch.tensor(new[] { 1.5f, -2f }).to(ScalarType.Float16).ToFloatArray());
+        Assert.Empty(torch.zeros(0, 4).ToFloatArray());
+    }
+
+    [Fact]
     public void CausalMask_LaterTokensNeverChangeEarlierLogits()
     {
         using var model = TinyModels.Create();

@@ -11,8 +11,9 @@ public sealed class DecoderState
 {
     private readonly List<int> _tokensPerLayer = [];
 
-    internal DecoderState(Tensor hiddenStates, Tensor positionIds, SequenceLayout? layout, KvCache? cache, bool isPrefill, int numLayers)
+    internal DecoderState(Tensor hiddenStates, Tensor positionIds, SequenceLayout? layout, KvCache? cache, bool isPrefill, int numLayers, long? positionLimit = null)
     {
+        PositionLimit = positionLimit;
         HiddenStates = hiddenStates;
         PositionIds = positionIds;
         Layout = layout;
@@ -29,6 +30,13 @@ public sealed class DecoderState
 
     /// <summary>Where the image, inserted and text tokens are; null when the sequence has no image.</summary>
     public SequenceLayout? Layout { get; private set; }
+
+    /// <summary>
+    /// An exclusive upper bound of every value in <see cref="PositionIds"/> when one is known on the host (positions the
+    /// decoder made itself, or an edit that says so), which lets the rotary tables be looked up rather than computed;
+    /// null when unknown.
+    /// </summary>
+    public long? PositionLimit { get; private set; }
 
     public KvCache? Cache { get; }
 
@@ -47,7 +55,8 @@ public sealed class DecoderState
     internal void SetHidden(Tensor hidden) => HiddenStates = hidden;
 
     /// <summary>Replaces the whole sequence (an edit between layers). Lengths must agree.</summary>
-    public void Replace(Tensor hiddenStates, Tensor positionIds, SequenceLayout? layout)
+    /// <param name="positionLimit">An exclusive upper bound of the new positions if the editor knows one (see <see cref="PositionLimit"/>).</param>
+    public void Replace(Tensor hiddenStates, Tensor positionIds, SequenceLayout? layout, long? positionLimit = null)
     {
         if (!IsPrefill) throw new InvalidOperationException("The sequence can only be edited during the prefill.");
         if (hiddenStates.dim() != 3 || positionIds.dim() != 2 || hiddenStates.shape[1] != positionIds.shape[1] || hiddenStates.shape[0] != positionIds.shape[0])
@@ -57,6 +66,7 @@ public sealed class DecoderState
         HiddenStates = hiddenStates;
         PositionIds = positionIds;
         Layout = layout;
+        PositionLimit = positionLimit;
     }
 
     private static string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";

@@ -1,3 +1,4 @@
+using Blink.Workbench.Models;
 using Blink.Workbench.Models.Decoding;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -33,7 +34,7 @@ public static class CandidateScorer
         using var cache = new KvCache(model.DecoderLayerCount);
         var features = imageFeatures ?? (pixelValues is null ? null : model.GetImageFeatures(pixelValues));
         var prefill = model.forward(new LlavaInput(inputIds, null, cache, interceptor, LogitsMode.Last, features));
-        var first = prefill.Logits[0, -1].log_softmax(-1).cpu().data<float>().ToArray();
+        var first = prefill.Logits[0, -1].log_softmax(-1).ToFloatArray();
         var scores = new double[candidates.Count];
         var needsContinuation = candidates.Any(c => c.Length > 1);
         using var snapshot = needsContinuation ? cache.TakeSnapshot() : null;

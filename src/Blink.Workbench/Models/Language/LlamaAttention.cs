@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace Blink.Workbench.Models.Language;
 
-public sealed record AttentionInput(Tensor HiddenStates, Tensor Cos, Tensor Sin, KvCache? Cache, AttentionRequest Request);
+public sealed record AttentionInput(Tensor HiddenStates, RotaryTables Rotary, KvCache? Cache, AttentionRequest Request);
 
 public sealed record AttentionOutput(Tensor HiddenStates, AttentionObservation Observation);
 
@@ -49,8 +49,8 @@ public sealed class LlamaAttention : nn.Module<AttentionInput, AttentionOutput>
         var q = q_proj.forward(x).view(b, tq, _heads, _headDim).transpose(1, 2);
         var k = k_proj.forward(x).view(b, tq, _kvHeads, _headDim).transpose(1, 2);
         var v = v_proj.forward(x).view(b, tq, _kvHeads, _headDim).transpose(1, 2);
-        q = LlamaRotaryEmbedding.Apply(q, input.Cos, input.Sin);
-        k = LlamaRotaryEmbedding.Apply(k, input.Cos, input.Sin);
+        q = input.Rotary.Apply(q);
+        k = input.Rotary.Apply(k);
         if (input.Cache is not null) (k, v) = input.Cache.Append(_layerIndex, k, v);
         var tk = k.shape[2];
         if (_kvHeads != _heads)
@@ -92,9 +92,12 @@ public sealed class LlamaAttention : nn.Module<AttentionInput, AttentionOutput>
             rows = requested.Select(r => r < 0 ? r + tq : r).ToArray();
             foreach (var r in rows)
                 if (r < 0 || r >= tq) throw new ArgumentOutOfRangeException(nameof(request), $"Query row {r} is outside the {tq} tokens layer {layerIndex} processes.");
-            var index = torch.tensor(rows.Select(r => (long)r).ToArray(), device: q.device);
-            var qRows = Float32(q.index_select(2, index));
-            rowScores = torch.matmul(qRows, k32.transpose(-2, -1)).mul(scale);
+            // Consecutive rows (the last token, or the text span) are a view; only a scattered set needs a gather.
+            var consecutive = rows.Select((r, i) => r - i).Distinct().Count() == 1;
+            var qRows = Float32(consecutive
+                ? q.narrow(2, rows[0], rows.Length)
+                : q.index_select(2, torch.tensor(rows.Select(r => (long)r).ToArray(), device: q.device)));
+            rowScores = torch.matmul(qRows, k32.transpose(-2, -1)).mul_(scale);  // in place: a fresh product
             // A row at the last key or after it (the last prompt token of a prefill) sees every key: nothing to mask.
             if (rows.Any(r => r + offset < tk - 1))
                 rowScores = rowScores.FillNegativeInfinity(CausalMask(rows, offset, tk, q.device).logical_not());

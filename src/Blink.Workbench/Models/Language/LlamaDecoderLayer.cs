@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Blink.Workbench.Models.Language;
 
-public sealed record DecoderLayerInput(Tensor HiddenStates, Tensor Cos, Tensor Sin, KvCache? Cache, AttentionRequest Request);
+public sealed record DecoderLayerInput(Tensor HiddenStates, RotaryTables Rotary, KvCache? Cache, AttentionRequest Request);
 
 public sealed record DecoderLayerOutput(Tensor HiddenStates, AttentionObservation Observation);
 
@@ -30,7 +30,7 @@ public sealed class LlamaDecoderLayer : nn.Module<DecoderLayerInput, DecoderLaye
     public override DecoderLayerOutput forward(DecoderLayerInput input)
     {
         using var scope = NewDisposeScope();
-        var attn = self_attn.forward(new AttentionInput(input_layernorm.forward(input.HiddenStates), input.Cos, input.Sin, input.Cache, input.Request));
+        var attn = self_attn.forward(new AttentionInput(input_layernorm.forward(input.HiddenStates), input.Rotary, input.Cache, input.Request));
         var h = input.HiddenStates.Plus(attn.HiddenStates);
         h = h.Plus(mlp.forward(post_attention_layernorm.forward(h)));
         attn.Observation.RowScores?.MoveToOuterDisposeScope();

@@ -51,11 +51,12 @@ public sealed class LlamaModel : nn.Module<DecoderInput, DecoderOutput>
         var cache = input.Cache;
         var isPrefill = cache is null || cache.IsEmpty;
         var positions = input.PositionIds ?? TensorMath.Arange(t, ScalarType.Int64, x.device).unsqueeze(0).expand(b, t);
-        var state = new DecoderState(x, positions, input.Layout, cache, isPrefill, layers.Count);
+        var state = new DecoderState(x, positions, input.Layout, cache, isPrefill, layers.Count, input.PositionIds is null ? t : null);
         var interceptor = input.Interceptor;
         interceptor?.BeginForward(state);
 
-        Tensor? cos = null, sin = null, cosFor = null;
+        RotaryTables? rotary = null;
+        Tensor? rotaryFor = null;
         for (var l = 0; l < layers.Count; l++)
         {
             var request = interceptor?.BeforeLayer(l, state) ?? AttentionRequest.None;
@@ -64,14 +65,15 @@ public sealed class LlamaModel : nn.Module<DecoderInput, DecoderOutput>
             var layerPositions = isPrefill || cache?.NextPosition(l) is null
                 ? state.PositionIds
                 : cache.NextPosition(l)!.unsqueeze(1).Plus(TensorMath.Arange(state.Length, ScalarType.Int64, x.device).unsqueeze(0));
-            if (!ReferenceEquals(layerPositions, cosFor))
+            if (!ReferenceEquals(layerPositions, rotaryFor))
             {
-                (cos, sin) = rotary_emb.forward(layerPositions);
-                cosFor = layerPositions;
+                // Decode positions come from the cache (no host bound); prefill positions usually have one.
+                rotary = rotary_emb.Tables(layerPositions, ReferenceEquals(layerPositions, state.PositionIds) ? state.PositionLimit : null, state.HiddenStates.dtype);
+                rotaryFor = layerPositions;
             }
 
             state.RecordLayer(state.Length);
-            var output = layers[l].forward(new DecoderLayerInput(state.HiddenStates, cos!, sin!, cache, request));
+            var output = layers[l].forward(new DecoderLayerInput(state.HiddenStates, rotary!, cache, request));
             var previous = state.HiddenStates;
             state.SetHidden(output.HiddenStates);
             if (!ReferenceEquals(previous, x)) previous.Dispose();

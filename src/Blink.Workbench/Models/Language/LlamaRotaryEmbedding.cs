@@ -52,16 +52,121 @@ public sealed class LlamaRotaryEmbedding : nn.Module<Tensor, (Tensor Cos, Tensor
         return (cos, sin);
     }
 
+    private readonly object _tableLock = new();
+    private (Tensor Cos, Tensor SignedSin, long Capacity)? _table;
+
+    /// <summary>
+    /// The rotary tables of <paramref name="positionIds"/>, ready for every layer. When the caller knows an upper bound
+    /// of the positions (<paramref name="positionLimit"/>, exclusive), they are looked up in a cached per-position table
+    /// (one embedding lookup each, bitwise the values <see cref="forward"/> computes); otherwise computed directly.
+    /// </summary>
+    public RotaryTables Tables(Tensor positionIds, long? positionLimit, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        if (positionLimit is not { } limit || limit <= 0)
+        {
+            var (cos, sin) = forward(positionIds);
+            return RotaryTables.Prepare(cos, sin, dtype).MoveToOuter();
+        }
+        lock (_tableLock)
+        {
+            if (_table is not { } t || t.Capacity < limit || t.Cos.dtype != dtype || t.Cos.device_type != positionIds.device_type || t.Cos.device_index != positionIds.device_index)
+            {
+                _table?.Cos.Dispose();
+                _table?.SignedSin.Dispose();
+                _table = null;
+                var capacity = Math.Max(512, (limit + 255) / 256 * 256);
+                var (cos, sin) = forward(TensorMath.Arange(capacity, ScalarType.Int64, positionIds.device).unsqueeze(0));
+                var prepared = RotaryTables.Prepare(cos, sin, dtype);          // [1, 1, P, d]
+                _table = (prepared.Cos[0, 0].contiguous().DetachFromDisposeScope(), prepared.SignedSin[0, 0].contiguous().DetachFromDisposeScope(), capacity);
+                t = _table.Value;
+            }
+            var rows = positionIds.unsqueeze(1);                                      // [B, 1, T] → [B, 1, T, d]
+            return RotaryTables.Wrap(t.Cos.index(TensorIndex.Tensor(rows)), t.SignedSin.index(TensorIndex.Tensor(rows))).MoveToOuter();
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            lock (_tableLock)
+            {
+                _table?.Cos.Dispose();
+                _table?.SignedSin.Dispose();
+                _table = null;
+            }
+        base.Dispose(disposing);
+    }
+
     /// <summary>q·cos + rotate_half(q)·sin with rotate_half(x) = [−x₂, x₁]; <paramref name="cos"/> is [B, T, d].</summary>
     public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
     {
         using var scope = NewDisposeScope();
-        var c = cos.unsqueeze(1).to(x.dtype);
-        var s = sin.unsqueeze(1).to(x.dtype);
+        var tables = RotaryTables.Prepare(cos, sin, x.dtype);
+        return tables.Apply(x).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>
+/// cos and sin of one sequence's positions, laid out once for every layer that uses them: broadcast over heads
+/// ([B, 1, T, d]), in the activations' dtype, and with the sign of rotate_half folded into the first half of sin,
+/// so that x·cos + rotate_half(x)·sin = x·cos + [x₂, x₁]·sin′ with sin′ = [−sin₁, sin₂]. Exactly the same values as the
+/// textbook form (a sign flip is exact) with four native calls per application instead of eleven; the decoder
+/// prepares them once per forward (and once more after Blink edits the sequence), not once per layer and projection.
+/// </summary>
+public sealed class RotaryTables : IDisposable
+{
+    private RotaryTables(Tensor cos, Tensor signedSin)
+    {
+        Cos = cos;
+        SignedSin = signedSin;
+    }
+
+    /// <summary>[B, 1, T, d].</summary>
+    public Tensor Cos { get; }
+
+    /// <summary>[B, 1, T, d]: [−sin₁, sin₂].</summary>
+    public Tensor SignedSin { get; }
+
+    /// <param name="cos">[B, T, d] from <see cref="LlamaRotaryEmbedding.forward"/>.</param>
+    /// <param name="sin">[B, T, d].</param>
+    /// <param name="dtype">The dtype of the queries and keys they will rotate.</param>
+    public static RotaryTables Prepare(Tensor cos, Tensor sin, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        var half = sin.shape[^1] / 2;
+        var c = cos.unsqueeze(1);
+        var signed = torch.cat([sin.narrow(-1, 0, half).neg(), sin.narrow(-1, half, half)], dim: -1).unsqueeze(1);
+        if (c.dtype != dtype) c = c.to(dtype);
+        if (signed.dtype != dtype) signed = signed.to(dtype);
+        return new RotaryTables(c, signed).MoveToOuter();
+    }
+
+    internal static RotaryTables Wrap(Tensor cos, Tensor signedSin) => new(cos, signedSin);
+
+    /// <summary>Moves both tensors out of the current dispose scope.</summary>
+    public RotaryTables MoveToOuter()
+    {
+        Cos.MoveToOuterDisposeScope();
+        SignedSin.MoveToOuterDisposeScope();
+        return this;
+    }
+
+    /// <summary>Rotates <paramref name="x"/> [B, H, T, d].</summary>
+    public Tensor Apply(Tensor x)
+    {
+        using var scope = NewDisposeScope();
         var half = x.shape[^1] / 2;
-        var x1 = x[.., .., .., ..(int)half];
-        var x2 = x[.., .., .., (int)half..];
-        var rotated = torch.cat([-x2, x1], dim: -1);
-        return (x * c).Plus(rotated * s).MoveToOuterDisposeScope();
+        var swapped = torch.cat([x.narrow(-1, half, half), x.narrow(-1, 0, half)], dim: -1);
+        return x.mul(Cos).addcmul_(swapped, SignedSin, One).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Kept for the process: a temporary Scalar per call would be a native allocation per call.</summary>
+    private static readonly Scalar One = 1.0.ToScalar();
+
+    public void Dispose()
+    {
+        Cos.Dispose();
+        SignedSin.Dispose();
     }
 }
