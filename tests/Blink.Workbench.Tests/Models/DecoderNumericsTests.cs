@@ -176,7 +176,7 @@ public class DecoderNumericsTests
     }
 
     [Fact]
-    public void RopeTables_SignedSinFormEqualsRotateHalf()
+    public void RopeTables_SignedSinFormEqualsRotateHalf_Bitwise()
     {
         torch.manual_seed(3);
         using var rope = new LlamaRotaryEmbedding(8, 10000);
@@ -189,8 +189,9 @@ public class DecoderNumericsTests
         var sn = sin.unsqueeze(1);
         var rotated = torch.cat([x.narrow(-1, 4, 4).neg(), x.narrow(-1, 0, 4)], dim: -1);
         var expected = (x * c + rotated * sn).ToFloatArray();
-        var got = rope.Tables(ids, 41, ScalarType.Float32).Apply(x).ToFloatArray();
-        for (var i = 0; i < expected.Length; i++) Assert.Equal(expected[i], got[i], 6);
+        // Bitwise: the model's numbers (and a retrained checkpoint) must not move in the last bit.
+        Assert.Equal(expected, rope.Tables(ids, 41, ScalarType.Float32).Apply(x).ToFloatArray());
+        Assert.Equal(expected, rope.Tables(ids, null, ScalarType.Float32).Apply(x).ToFloatArray());
     }
 
     [Fact]
