@@ -34,7 +34,7 @@ public sealed record BaseTrainingOptions
     /// from-scratch stand-in.) 0 disables it.
     /// </summary>
     public int VisionSteps { get; init; } = 1000;
-    public int EvalEvery { get; init; } = 200;
+    public int EvalEvery { get; init; } = 400;
     public int EvalSamples { get; init; } = 300;
     public int CheckpointEvery { get; init; } = 200;
     public TestbedOptions Testbed { get; init; } = new();
