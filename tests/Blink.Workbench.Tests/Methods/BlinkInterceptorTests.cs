@@ -253,6 +253,48 @@ public class BlinkInterceptorTests
         Assert.Equal(new long[] { 0, 1, 2 }.Concat(expected.Select(i => (long)i)).Concat([19L, 20, 21, 22]), positionsAtK);
     }
 
+    /// <summary>Passes every call to an inner interceptor and keeps what it asked for and what the layers returned.</summary>
+    private sealed class Recording(IDecoderInterceptor inner) : IDecoderInterceptor
+    {
+        public readonly List<(int Layer, AttentionRequest Request)> Requests = [];
+        public readonly List<(int Layer, bool Full, long RowKeys)> Observations = [];
+        public void BeginForward(DecoderState state) => inner.BeginForward(state);
+        public AttentionRequest BeforeLayer(int layer, DecoderState state)
+        {
+            var r = inner.BeforeLayer(layer, state);
+            Requests.Add((layer, r));
+            return r;
+        }
+        public void AfterLayer(int layer, DecoderState state, AttentionObservation observation)
+        {
+            if (observation.RowProbabilities is { } rows) Observations.Add((layer, observation.Full is not null, rows.shape[2]));
+            else if (observation.Full is not null) Observations.Add((layer, true, 0));
+            inner.AfterLayer(layer, state, observation);
+        }
+        public void EndForward(DecoderState state) => inner.EndForward(state);
+    }
+
+    [Theory]
+    [InlineData(ExpansionSchedule.Threshold)]
+    [InlineData(ExpansionSchedule.ForcedOnce)]
+    public void BlinkAndFastV_NeverAskForFullAttentionMatrices_OnlyTheLastRow(ExpansionSchedule schedule)
+    {
+        using var model = TinyModels.Create();
+        using var noGrad = torch.no_grad();
+        foreach (IDecoderInterceptor method in new IDecoderInterceptor[] { new BlinkInterceptor(Options(schedule), new InterpolationExpander()), new FastVInterceptor(2, 0.5) })
+        {
+            var recording = new Recording(method);
+            GreedyDecoder.Generate(model, TinyModels.PromptIds(), TinyModels.Pixels(), new GenerationOptions(3), recording);
+            Assert.All(recording.Requests, r => Assert.False(r.Request.Full, $"layer {r.Layer} asked for full matrices"));
+            Assert.NotEmpty(recording.Observations);
+            Assert.All(recording.Observations, o =>
+            {
+                Assert.False(o.Full, $"layer {o.Layer} returned full matrices");
+                Assert.Equal(1, o.RowKeys); // one query row: O(T) memory, never O(T²)
+            });
+        }
+    }
+
     private sealed class Observer(Func<int, DecoderState, AttentionRequest> before, Action<int, DecoderState, AttentionObservation> after) : IDecoderInterceptor
     {
         public AttentionRequest BeforeLayer(int layer, DecoderState state) => before(layer, state);
