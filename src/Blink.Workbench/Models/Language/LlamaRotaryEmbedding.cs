@@ -111,7 +111,7 @@ public sealed class LlamaRotaryEmbedding : nn.Module<Tensor, (Tensor Cos, Tensor
 /// cos and sin of one sequence's positions, laid out once for every layer that uses them: broadcast over heads
 /// ([B, 1, T, d]), in the activations' dtype, and with the sign of rotate_half folded into the first half of sin,
 /// so that x·cos + rotate_half(x)·sin = x·cos + [x₂, x₁]·sin′ with sin′ = [−sin₁, sin₂]. Exactly the same values as the
-/// textbook form (a sign flip is exact; tested bitwise) with five native calls per application instead of eleven; the decoder
+/// textbook form (a sign flip is exact; tested bitwise) with four new tensors per application instead of eleven; the decoder
 /// prepares them once per forward (and once more after Blink edits the sequence), not once per layer and projection.
 /// </summary>
 public sealed class RotaryTables : IDisposable
