@@ -97,8 +97,10 @@ public sealed class BaseTrainer
                 if (visionOnly) lossTensor = PatchLoss(patchHead.forward(features), examples);
                 else
                 {
-                    var logits = model.forward(new LlavaInput(batch.InputIds, null, Logits: LogitsMode.All, ImageFeatures: features)).Logits;
+                    var grounding = _options.GroundingLossWeight > 0 ? GroundingObserver(examples, batch, config) : null;
+                    var logits = model.forward(new LlavaInput(batch.InputIds, null, Interceptor: grounding, Logits: LogitsMode.All, ImageFeatures: features)).Logits;
                     lossTensor = AnswerLoss(logits, batch, tokenizer.EosId);
+                    if (grounding is not null) lossTensor = lossTensor.Plus(_options.GroundingLossWeight * grounding.Loss());
                     if (_options.PatchLossWeight > 0) lossTensor = lossTensor.Plus(_options.PatchLossWeight * PatchLoss(patchHead.forward(features), examples));
                 }
                 optimizer.zero_grad();
@@ -168,6 +170,16 @@ public sealed class BaseTrainer
         _orderCache = order;
         _orderSeed = seed;
         return order;
+    }
+
+    /// <summary>The grounding observer of one batch: the Blink band of layers (where Blink reads saliency), evidence masks as targets.</summary>
+    private static GroundingLoss.Observer GroundingObserver(IReadOnlyList<TestbedExample> examples, TestbedBatch batch, LlavaConfig config)
+    {
+        var band = Methods.BlinkOptions.ForModel(config.TextConfig.NumHiddenLayers, config.VisionConfig.GridSize);
+        var layers = Enumerable.Range(band.FirstLayer, band.LastLayer - band.FirstLayer + 1).ToArray();
+        var n = examples[0].EvidenceMask?.Length ?? throw new InvalidOperationException("training examples need evidence masks");
+        var targets = torch.tensor(examples.SelectMany(e => e.EvidenceMask!).ToArray(), [examples.Count, n], device: batch.InputIds.device);
+        return new GroundingLoss.Observer(layers, batch.LastPromptIndex, targets);
     }
 
     /// <summary>Cross-entropy of each visual token's object kind and colour (PatchLabels), averaged over tokens.</summary>

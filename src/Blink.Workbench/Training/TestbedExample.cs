@@ -11,7 +11,8 @@ public sealed record TestbedExample(
     int AnswerId,
     int[] ChoiceIds,
     int[]? PatchKinds = null,
-    int[]? PatchColors = null)
+    int[]? PatchColors = null,
+    float[]? EvidenceMask = null)
 {
     public string Category => Question.Category;
 }

@@ -74,7 +74,8 @@ public sealed class TestbedExampleSource
             }
         }
         var (kinds, colors) = PatchLabels.For(sample.Scene, toInput, _preprocessor.Options.GridSize, _preprocessor.Options.PatchSize);
-        return Build(sample.Question, view, pixels) with { PatchKinds = kinds, PatchColors = colors };
+        var evidence = GroundingLoss.EvidenceMask(toInput(sample.Question.Evidence), _preprocessor.Options.GridSize, _preprocessor.Options.PatchSize);
+        return Build(sample.Question, view, pixels) with { PatchKinds = kinds, PatchColors = colors, EvidenceMask = evidence };
     }
 
     public TestbedExample Build(TestbedQuestion question, TestbedView view, float[] pixels)
