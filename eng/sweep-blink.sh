@@ -25,7 +25,8 @@ run() { # name, then blink eval options
 # The study's TokenSR bank covers the pilot's band; Blink with TokenSR is swept inside it, Blink-interp also outside.
 read -r first last < <(/usr/bin/env python3 -c "import json;d=json.load(open('${bank%.safetensors}.json'));print(min(d['layers']),max(d['layers']))")
 layer_sets="$first-$last"; for ((l = first; l <= last; l++)); do layer_sets="$layer_sets $l"; done
-[ "$last" -gt "$first" ] && layer_sets="$layer_sets $first-$((last - 1)) $((first + 1))-$last"
+# Sub-bands only when they differ from the single layers (a band of 3 or more).
+[ "$((last - first))" -ge 2 ] && layer_sets="$layer_sets $first-$((last - 1)) $((first + 1))-$last"
 # Layers, p = 2, the CLI's default thresholds (3×/1.5× the uniform share).
 for layers in $layer_sets; do
   run "layers-$layers" --blink-layers "$layers" --method blink-interp --method blink --tokensr "$bank"
