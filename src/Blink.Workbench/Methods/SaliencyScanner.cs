@@ -43,11 +43,13 @@ public static class SaliencyScanner
         var map = new double[n];
         var perHead = new double[tk];
         double imageSum = 0, allSum = 0;
+        // Heads are aggregated over every key when the visual share needs the keys outside the image, else over the image.
+        var allKeys = visualShare && scores == SaliencyScores.Softmax;
+        var keys = allKeys ? tk : n;
+        var first = allKeys ? 0 : layout.ImageStart;
+        var offset = allKeys ? layout.ImageStart : 0;                              // where the image starts in perHead
         for (var row = 0; row < r; row++)
         {
-            // Head aggregation of this row, over every key (the visual share needs the keys outside the image too).
-            var keys = visualShare && scores == SaliencyScores.Softmax ? tk : n;
-            var first = keys == tk ? 0 : layout.ImageStart;
             for (var k = 0; k < keys; k++)
             {
                 double acc = heads == HeadAggregation.Mean ? 0 : double.NegativeInfinity;
@@ -58,13 +60,12 @@ public static class SaliencyScanner
                 }
                 perHead[k] = heads == HeadAggregation.Mean ? acc / h : acc;
             }
-            var offset = first == 0 ? layout.ImageStart : 0;
             for (var j = 0; j < n; j++)
             {
                 map[j] += perHead[offset + j];
                 imageSum += perHead[offset + j];
             }
-            if (keys == tk)
+            if (allKeys)
                 for (var k = 0; k < tk; k++) allSum += perHead[k];
         }
         var tokenMap = new float[n];

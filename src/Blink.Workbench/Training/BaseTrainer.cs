@@ -77,6 +77,7 @@ public sealed class BaseTrainer
         var startStep = state.Step;
         model.train();
         var lossWindow = new Queue<double>();
+        var groundingLayers = _options.GroundingLossWeight > 0 ? GroundingLayers(config) : null;
         for (var step = state.Step; step < totalSteps; step++)
         {
             ct.ThrowIfCancellationRequested();
@@ -97,7 +98,7 @@ public sealed class BaseTrainer
                 if (visionOnly) lossTensor = PatchLoss(patchHead.forward(features), examples);
                 else
                 {
-                    var grounding = _options.GroundingLossWeight > 0 ? GroundingObserver(examples, batch, config) : null;
+                    var grounding = groundingLayers is null ? null : GroundingObserver(examples, batch, groundingLayers);
                     var logits = model.forward(new LlavaInput(batch.InputIds, null, Interceptor: grounding, Logits: LogitsMode.All, ImageFeatures: features)).Logits;
                     lossTensor = AnswerLoss(logits, batch, tokenizer.EosId);
                     if (grounding is not null) lossTensor = lossTensor.Plus(_options.GroundingLossWeight * grounding.Loss());
@@ -172,11 +173,16 @@ public sealed class BaseTrainer
         return order;
     }
 
-    /// <summary>The grounding observer of one batch: the Blink band of layers (where Blink reads saliency), evidence masks as targets.</summary>
-    private static GroundingLoss.Observer GroundingObserver(IReadOnlyList<TestbedExample> examples, TestbedBatch batch, LlavaConfig config)
+    /// <summary>Where the grounding loss acts: the Blink band of layers (where Blink reads saliency).</summary>
+    private static int[] GroundingLayers(LlavaConfig config)
     {
         var band = Methods.BlinkOptions.ForModel(config.TextConfig.NumHiddenLayers, config.VisionConfig.GridSize);
-        var layers = Enumerable.Range(band.FirstLayer, band.LastLayer - band.FirstLayer + 1).ToArray();
+        return Enumerable.Range(band.FirstLayer, band.LastLayer - band.FirstLayer + 1).ToArray();
+    }
+
+    /// <summary>The grounding observer of one batch, with its examples' evidence masks as targets.</summary>
+    private static GroundingLoss.Observer GroundingObserver(IReadOnlyList<TestbedExample> examples, TestbedBatch batch, int[] layers)
+    {
         var n = examples[0].EvidenceMask?.Length ?? throw new InvalidOperationException("training examples need evidence masks");
         var targets = torch.tensor(examples.SelectMany(e => e.EvidenceMask!).ToArray(), [examples.Count, n], device: batch.InputIds.device);
         return new GroundingLoss.Observer(layers, batch.LastPromptIndex, targets);

@@ -60,6 +60,7 @@ public static class GroundingLoss
     internal sealed class Observer(IReadOnlyCollection<int> layers, long[] lastPromptIndex, Tensor targets) : IDecoderInterceptor
     {
         private readonly int[] _rows = lastPromptIndex.Select(i => (int)i).Distinct().Order().ToArray();
+        private int[]? _choice;
         private readonly List<Tensor> _terms = [];
 
         public AttentionRequest BeforeLayer(int layer, DecoderState state) =>
@@ -68,9 +69,9 @@ public static class GroundingLoss
         public void AfterLayer(int layer, DecoderState state, AttentionObservation observation)
         {
             if (!state.IsPrefill || !layers.Contains(layer) || observation.RowProbabilities is null || state.Layout is null) return;
-            var choice = lastPromptIndex.Select(i => Array.IndexOf(_rows, (int)i)).ToArray();
+            _choice ??= lastPromptIndex.Select(i => Array.IndexOf(_rows, (int)i)).ToArray();
             // The decoder disposes observations after this call and the term after its forward: keep it outside both scopes.
-            _terms.Add(Compute(observation.RowProbabilities, choice, state.Layout.ImageStart, state.Layout.ImageLength, targets).DetachFromDisposeScope());
+            _terms.Add(Compute(observation.RowProbabilities, _choice, state.Layout.ImageStart, state.Layout.ImageLength, targets).DetachFromDisposeScope());
         }
 
         /// <summary>The mean over layers (owned by the caller's scope), and the per-layer terms released.</summary>

@@ -53,12 +53,12 @@ public sealed class LlamaRotaryEmbedding : nn.Module<Tensor, (Tensor Cos, Tensor
     }
 
     private readonly object _tableLock = new();
-    private (Tensor Cos, Tensor SignedSin, long Capacity)? _table;
+    private (Tensor Cos, Tensor SignedSin, long Capacity)? _table;   // [P, d] for positions 0..P−1
 
     /// <summary>
     /// The rotary tables of <paramref name="positionIds"/>, ready for every layer. When the caller knows an upper bound
-    /// of the positions (<paramref name="positionLimit"/>, exclusive), they are looked up in a cached per-position table
-    /// (one embedding lookup each, bitwise the values <see cref="forward"/> computes); otherwise computed directly.
+    /// of the positions (<paramref name="positionLimit"/>, exclusive), they are gathered from a cached per-position
+    /// table (one index per tensor, bitwise the values <see cref="forward"/> computes); otherwise computed directly.
     /// </summary>
     public RotaryTables Tables(Tensor positionIds, long? positionLimit, ScalarType dtype)
     {
@@ -70,31 +70,31 @@ public sealed class LlamaRotaryEmbedding : nn.Module<Tensor, (Tensor Cos, Tensor
         }
         lock (_tableLock)
         {
-            if (_table is not { } t || t.Capacity < limit || t.Cos.dtype != dtype || t.Cos.device_type != positionIds.device_type || t.Cos.device_index != positionIds.device_index)
+            if (_table is not { } t || t.Capacity < limit || t.Cos.dtype != dtype
+                || t.Cos.device_type != positionIds.device_type || t.Cos.device_index != positionIds.device_index)
             {
-                _table?.Cos.Dispose();
-                _table?.SignedSin.Dispose();
-                _table = null;
+                ReleaseTable();
                 var capacity = Math.Max(512, (limit + 255) / 256 * 256);
                 var (cos, sin) = forward(TensorMath.Arange(capacity, ScalarType.Int64, positionIds.device).unsqueeze(0));
-                var prepared = RotaryTables.Prepare(cos, sin, dtype);          // [1, 1, P, d]
-                _table = (prepared.Cos[0, 0].contiguous().DetachFromDisposeScope(), prepared.SignedSin[0, 0].contiguous().DetachFromDisposeScope(), capacity);
-                t = _table.Value;
+                var table = RotaryTables.Prepare(cos, sin, dtype);                  // [1, 1, P, d]
+                _table = t = (table.Cos[0, 0].contiguous().DetachFromDisposeScope(), table.SignedSin[0, 0].contiguous().DetachFromDisposeScope(), capacity);
             }
-            var rows = positionIds.unsqueeze(1);                                      // [B, 1, T] → [B, 1, T, d]
-            return RotaryTables.Wrap(t.Cos.index(TensorIndex.Tensor(rows)), t.SignedSin.index(TensorIndex.Tensor(rows))).MoveToOuter();
+            var rows = TensorIndex.Tensor(positionIds.unsqueeze(1));                 // [B, 1, T] → [B, 1, T, d]
+            return RotaryTables.Wrap(t.Cos.index(rows), t.SignedSin.index(rows)).MoveToOuter();
         }
+    }
+
+    private void ReleaseTable()
+    {
+        _table?.Cos.Dispose();
+        _table?.SignedSin.Dispose();
+        _table = null;
     }
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
-            lock (_tableLock)
-            {
-                _table?.Cos.Dispose();
-                _table?.SignedSin.Dispose();
-                _table = null;
-            }
+            lock (_tableLock) ReleaseTable();
         base.Dispose(disposing);
     }
 
