@@ -62,7 +62,7 @@ internal static class EvalCommand
         Directory.CreateDirectory(outDir);
         var dataDir = ResolveData(benchmark, s.Data, outDir, s.Limit);
         var items = LoadItems(benchmark, dataDir, s.Limit);
-        new EvalRunFile(benchmark.Name, Path.GetFullPath(dataDir), s.Limit, s.AnswerMode).CheckAndWrite(outDir);
+        new EvalRunFile(benchmark.Name, Path.GetFullPath(dataDir), s.Limit, s.AnswerMode, Path.GetFullPath(modelDir), Blink.Workbench.IO.ModelFingerprint.Of(modelDir)).CheckAndWrite(outDir);
         var hasEvidence = items.All(i => i.Evidence is not null);
         if (s.WantsAll)
         {

@@ -6,9 +6,9 @@ namespace Blink.Cli.Commands;
 /// <summary>
 /// <c>eval-run.json</c> in the output folder: which benchmark, data folder and question limit the answers belong to.
 /// It lets <c>blink eval merge --out DIR</c> work without repeating them, and stops a second run from mixing another
-/// benchmark's answers (or answers of the other answer mode) into the same folder.
+/// benchmark's answers (or answers of the other answer mode, or of another model) into the same folder.
 /// </summary>
-internal sealed record EvalRunFile(string Benchmark, string Data, int? Limit, string AnswerMode = "closed")
+internal sealed record EvalRunFile(string Benchmark, string Data, int? Limit, string AnswerMode = "closed", string? Model = null, string? ModelFingerprint = null)
 {
     public const string FileName = "eval-run.json";
 
@@ -39,6 +39,11 @@ internal sealed record EvalRunFile(string Benchmark, string Data, int? Limit, st
                 $"not '{Benchmark}' on {Data}; choose another --out.");
         if (existing is not null && existing.AnswerMode != AnswerMode)
             throw new ArgumentException($"{Path.Combine(outputDirectory, FileName)}: the answers here were made with --answer-mode {existing.AnswerMode}; choose another --out for {AnswerMode}.");
+        // Run files written before models were recorded (no fingerprint) are accepted and upgraded.
+        if (existing?.ModelFingerprint is { } was && ModelFingerprint is { } now && was != now)
+            throw new ArgumentException(
+                $"{Path.Combine(outputDirectory, FileName)}: the answers here were made by the model in {existing.Model} (fingerprint {was}), " +
+                $"not by {Model} (fingerprint {now}); resuming would mix two models' answers. Choose another --out, or delete the folder to start over.");
         if (existing != this) AtomicFile.WriteAllText(Path.Combine(outputDirectory, FileName), JsonSerializer.Serialize(this, Json) + "\n");
     }
 
