@@ -17,5 +17,6 @@ internal static class CommandCatalog
         yield return CalibrateCommand.Create();
         yield return EvalCommand.Create();
         yield return BenchmarksCommand.Create();
+        yield return TestbedCommand.Create();
     }
 }

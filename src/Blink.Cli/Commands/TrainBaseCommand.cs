@@ -29,10 +29,12 @@ internal static class TrainBaseCommand
         var evalEvery = new Option<int>("--eval-every") { Description = "Validate (whole and zoomed views) every N steps", DefaultValueFactory = _ => defaults.EvalEvery };
         var grounding = new Option<double>("--grounding-loss") { Description = "Weight of the loss pulling the last prompt token's attention (Blink's layers) to the evidence box (0 = off)", DefaultValueFactory = _ => defaults.GroundingLossWeight };
         var visionSteps = new Option<int>("--vision-steps") { Description = "First-stage steps training only the vision tower on per-token targets (0 = none)", DefaultValueFactory = _ => defaults.VisionSteps };
+        var testbed = TestbedCommand.NewOptionsFileOption();
         var threads = new Option<int>("--threads") { Description = "CPU threads (0 = library default)", DefaultValueFactory = _ => 0 };
         var command = new Command("train-base", "Train the embedded tiny LLaVA from scratch on the synthetic testbed (zoom augmentation on; resumable).")
         {
             steps, batch, lr, samples, seed, work, output, fresh, zooms, categories, warmup, threads, evidence, patchWeight, evalEvery, visionSteps, grounding,
+            testbed,
         };
         command.SetAction(result => CliErrors.Run(() =>
         {
@@ -43,6 +45,7 @@ internal static class TrainBaseCommand
                 TrainSamples = result.GetValue(samples), Seed = result.GetValue(seed),
                 ZoomVariants = result.GetValue(zooms), WarmupSteps = result.GetValue(warmup),
                 EvidenceViews = result.GetValue(evidence), PatchLossWeight = result.GetValue(patchWeight), EvalEvery = result.GetValue(evalEvery), VisionSteps = result.GetValue(visionSteps), GroundingLossWeight = result.GetValue(grounding),
+                Testbed = TestbedCommand.Resolve(result.GetValue(testbed)),
             };
             if (result.GetValue(categories) is { Length: > 0 } cats) options = options with { Testbed = options.Testbed with { Categories = cats } };
             var trainer = new BaseTrainer(options, result.GetValue(work)!);

@@ -29,8 +29,7 @@ public static class TestbedWriter
         ArgumentException.ThrowIfNullOrEmpty(folder);
         Directory.CreateDirectory(folder);
         Text.WordTokenizer.ForTestbed().Save(Path.Combine(folder, TokenizerFile));
-        File.WriteAllText(Path.Combine(folder, OptionsFile),
-            JsonSerializer.Serialize(generator.Options, new JsonSerializerOptions { WriteIndented = true }) + "\n", new UTF8Encoding(false));
+        TestbedOptionsFile.Save(generator.Options, Path.Combine(folder, OptionsFile));
         return
         [
             WriteSplit(generator, TestbedSplit.Train, trainCount, Path.Combine(folder, TestbedSplit.Train.Name())),
