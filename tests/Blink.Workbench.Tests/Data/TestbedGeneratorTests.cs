@@ -116,11 +116,28 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
                 var words = sample.Question.Question.Split(' ');
                 var (color, shape) = (words[4], words[5]);
                 var small = sample.Scene.Objects.Where(o => o.IsSmall).ToList();
-                var sameShape = small.Any(o => o.Kind == shape && o.Color != color);
-                var sameColor = small.Any(o => o.Color == color && o.Kind != shape);
-                Assert.True(sameShape || sameColor, $"{sample.Question.QuestionId} has no near miss for {color} {shape}");
+                // The named colour in another shape is always there, so colour alone never answers the question.
+                var sameColor = small.Where(o => o.Color == color && o.Kind != shape).ToList();
+                Assert.True(sameColor.Count > 0, $"{sample.Question.QuestionId} has no same-colour near miss for {color} {shape}");
+                if (sample.Question.Answer == "no")
+                    Assert.True(sameColor.Any(o => sample.Question.Evidence.Contains(o.PixelBox)),
+                        $"{sample.Question.QuestionId}: the evidence of a 'no' must cover the near miss a person inspects");
             }
         }
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.5)]
+    [InlineData(1.0)]
+    public void Quadrant_share_sets_which_region_count_questions_ask_about(double share)
+    {
+        var generator = new TestbedGenerator(new TestbedOptions { Categories = ["count"], QuadrantCountShare = share });
+        var kinds = generator.Generate(TestbedSplit.Val, 0, 40).Select(s => { var k = s.Scene.Region!.Kind; s.Dispose(); return k; }).ToList();
+        var quadrants = kinds.Count(k => k == SceneRegion.Quadrant);
+        if (share == 0) Assert.Equal(0, quadrants);
+        else if (share == 1) Assert.Equal(40, quadrants);
+        else Assert.InRange(quadrants, 10, 30);
     }
 
     [Theory]
@@ -133,6 +150,7 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
     [InlineData("FrameMaxTokens", "6")]
     [InlineData("Categories", "colour")]
     [InlineData("RenderScale", "0")]
+    [InlineData("QuadrantCountShare", "1.5")]
     public void Impossible_options_throw_naming_option_and_value(string option, string value)
     {
         var o = new TestbedOptions();
@@ -147,6 +165,7 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
             "FrameMaxTokens" => o with { FrameMaxTokens = 6 },
             "Categories" => o with { Categories = ["color", "colour"] },
             "RenderScale" => o with { RenderScale = 0 },
+            "QuadrantCountShare" => o with { QuadrantCountShare = 1.5 },
             _ => throw new InvalidOperationException(option),
         };
         var e = Assert.Throws<ArgumentException>(() => new TestbedGenerator(o));
@@ -195,7 +214,7 @@ public class TestbedGoldenTests(ITestOutputHelper output)
         }
         var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
         output.WriteLine(hash);
-        Assert.Equal("414579AB688B9C622E64D2852287E039247A0887E3CADD086B761E8602C296DA", hash);
+        Assert.Equal("6FF31B3047FFB35480A082362931C0DE2BB6AF6E6ED468F80B773A55C8D388C5", hash);
     }
 }
 

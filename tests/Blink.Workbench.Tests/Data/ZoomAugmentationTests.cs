@@ -50,14 +50,12 @@ public class ZoomAugmentationTests
     [Fact]
     public void Quadrant_count_questions_are_refused()
     {
-        var quadrant = Enumerable.Range(0, 200).Select(i => Generator.Generate(TestbedSplit.Train, i))
-            .First(s => s.Scene.Region?.Kind == SceneRegion.Quadrant);
-        using (quadrant)
-        {
-            Assert.False(ZoomAugmentation.IsZoomInvariant(quadrant.Scene));
-            var e = Assert.Throws<ArgumentException>(() => ZoomAugmentation.RandomZoom(quadrant, new TestbedRandom(1), 112, 56));
-            Assert.Contains(quadrant.Question.QuestionId, e.Message);
-        }
+        var quadrants = new TestbedGenerator(new TestbedOptions { Categories = ["count"], QuadrantCountShare = 1 });
+        using var quadrant = quadrants.Generate(TestbedSplit.Train, 0);
+        Assert.Equal(SceneRegion.Quadrant, quadrant.Scene.Region?.Kind);
+        Assert.False(ZoomAugmentation.IsZoomInvariant(quadrant.Scene));
+        var e = Assert.Throws<ArgumentException>(() => ZoomAugmentation.RandomZoom(quadrant, new TestbedRandom(1), 112, 56));
+        Assert.Contains(quadrant.Question.QuestionId, e.Message);
     }
 
     [Fact]
