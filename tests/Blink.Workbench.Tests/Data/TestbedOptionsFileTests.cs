@@ -37,22 +37,15 @@ public sealed class TestbedOptionsFileTests : IDisposable
         Assert.Equal(TestbedVocabulary.Categories, loaded.Categories);
     }
 
-    [Fact]
-    public void A_misspelt_key_is_named()
+    [Theory]
+    [InlineData("{ \"QuadrantShare\": 0.5 }", "QuadrantShare")] // misspelt key
+    [InlineData("{ \"CountMax\": \"four\" }", "CountMax")]      // value of the wrong type
+    public void A_bad_key_or_value_type_is_named(string json, string key)
     {
-        var path = Write("{ \"QuadrantShare\": 0.5 }");
+        var path = Write(json);
         var e = Assert.Throws<InvalidDataException>(() => TestbedOptionsFile.Load(path));
         Assert.Contains(path, e.Message);
-        Assert.Contains("QuadrantShare", e.Message);
-    }
-
-    [Fact]
-    public void A_value_of_the_wrong_type_is_named()
-    {
-        var path = Write("{ \"CountMax\": \"four\" }");
-        var e = Assert.Throws<InvalidDataException>(() => TestbedOptionsFile.Load(path));
-        Assert.Contains(path, e.Message);
-        Assert.Contains("CountMax", e.Message);
+        Assert.Contains(key, e.Message);
     }
 
     [Fact]
