@@ -29,12 +29,17 @@ internal static class TrainBaseCommand
         var evalEvery = new Option<int>("--eval-every") { Description = "Validate (whole and zoomed views) every N steps", DefaultValueFactory = _ => defaults.EvalEvery };
         var grounding = new Option<double>("--grounding-loss") { Description = "Weight of the loss pulling the last prompt token's attention (Blink's layers) to the evidence box (0 = off)", DefaultValueFactory = _ => defaults.GroundingLossWeight };
         var visionSteps = new Option<int>("--vision-steps") { Description = "First-stage steps training only the vision tower on per-token targets (0 = none)", DefaultValueFactory = _ => defaults.VisionSteps };
+        var categoryWeights = new Option<string[]>("--category-weight")
+        {
+            Description = "Share of a question family in the answer stage, as family=weight (others keep weight 1), e.g. --category-weight count=1.5 color=0.5",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var testbed = TestbedCommand.NewOptionsFileOption();
         var threads = new Option<int>("--threads") { Description = "CPU threads (0 = library default)", DefaultValueFactory = _ => 0 };
         var command = new Command("train-base", "Train the embedded tiny LLaVA from scratch on the synthetic testbed (zoom augmentation on; resumable).")
         {
             steps, batch, lr, samples, seed, work, output, fresh, zooms, categories, warmup, threads, evidence, patchWeight, evalEvery, visionSteps, grounding,
-            testbed,
+            testbed, categoryWeights,
         };
         command.SetAction(result => CliErrors.Run(() =>
         {
@@ -48,6 +53,7 @@ internal static class TrainBaseCommand
                 Testbed = TestbedCommand.Resolve(result.GetValue(testbed)),
             };
             if (result.GetValue(categories) is { Length: > 0 } cats) options = options with { Testbed = options.Testbed with { Categories = cats } };
+            if (result.GetValue(categoryWeights) is { Length: > 0 } pairs) options = options with { CategoryWeights = ParseWeights(pairs) };
             var trainer = new BaseTrainer(options, result.GetValue(work)!);
             var printer = new ProgressPrinter();
             using var cts = new CancellationTokenSource();
@@ -68,6 +74,22 @@ internal static class TrainBaseCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>Parses <c>family=weight</c> pairs; the error names the pair that is not one.</summary>
+    internal static IReadOnlyDictionary<string, double> ParseWeights(IEnumerable<string> pairs)
+    {
+        var weights = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var pair in pairs)
+        {
+            var parts = pair.Split('=', 2);
+            if (parts.Length != 2 || parts[0].Length == 0
+                || !double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var weight))
+                throw new ArgumentException($"--category-weight '{pair}': expected family=weight, e.g. count=1.5.");
+            if (!weights.TryAdd(parts[0], weight))
+                throw new ArgumentException($"--category-weight names '{parts[0]}' twice.");
+        }
+        return weights;
     }
 }
 

@@ -73,6 +73,10 @@ public sealed class BaseTrainer
         var val = ExamplePool.Views(source, TestbedSplit.Val, 0, _options.EvalSamples, TestbedView.Base).All;
         var valZoom = ExamplePool.Views(source, TestbedSplit.Val, 0, _options.EvalSamples, TestbedView.EvidenceCrop).All;
 
+        var weighted = _options.CategoryWeights is { } weights
+            ? new CategoryWeightedSampler(pool.All.Select(e => e.Category).ToArray(), weights, _options.Seed)
+            : null;
+
         var clock = Stopwatch.StartNew();
         var startStep = state.Step;
         model.train();
@@ -91,7 +95,9 @@ public sealed class BaseTrainer
             double loss;
             using (var scope = NewDisposeScope())
             {
-                var examples = BatchFor(step, pool);
+                var examples = weighted is not null && !visionOnly
+                    ? weighted.Batch(step, _options.BatchSize).Select(i => pool[i]).ToArray()
+                    : BatchFor(step, pool);
                 using var batch = TestbedBatch.Create(examples, tokenizer.PadId, tokenizer.EosId, withAnswer: true, model.Device);
                 var features = model.GetImageFeatures(batch.Pixels);
                 Tensor lossTensor;

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Blink.Workbench.Data.Testbed;
 
 namespace Blink.Workbench.Training;
@@ -41,6 +42,15 @@ public sealed record BaseTrainingOptions
     /// 32.7% for 0.5 (one run each). 0 trains on answers and patch labels alone.
     /// </summary>
     public double GroundingLossWeight { get; init; } = 1.0;
+    /// <summary>
+    /// Share of each question family among the answer stage's training examples, relative to the others (a family not
+    /// listed has weight 1; null draws the pool in order, every family equally). Families the model masters early on
+    /// evidence crops (colour) or does not learn within the budget at all (position) can give their steps to those whose
+    /// crops are still improving when training ends (count, existence, digit). The vision stage is not affected: its
+    /// per-token targets do not depend on the question.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, double>? CategoryWeights { get; init; }
     public int EvalEvery { get; init; } = 400;
     public int EvalSamples { get; init; } = 300;
     public int CheckpointEvery { get; init; } = 200;
@@ -60,5 +70,18 @@ public sealed record BaseTrainingOptions
         if (ZoomVariants < 0) throw new ArgumentException($"ZoomVariants must be ≥ 0, got {ZoomVariants}.");
         if (EvalEvery < 1 || CheckpointEvery < 1) throw new ArgumentException("EvalEvery and CheckpointEvery must be ≥ 1.");
         Testbed.Validate();
+        if (CategoryWeights is { } weights)
+        {
+            foreach (var (category, weight) in weights)
+            {
+                if (!Testbed.Categories.Contains(category))
+                    throw new ArgumentException(
+                        $"CategoryWeights names '{category}', which is not among the testbed's categories ({string.Join(", ", Testbed.Categories)}).");
+                if (!(weight >= 0) || double.IsInfinity(weight))
+                    throw new ArgumentException($"CategoryWeights['{category}'] must be a finite weight ≥ 0, got {weight}.");
+            }
+            if (!Testbed.Categories.Any(c => weights.GetValueOrDefault(c, 1.0) > 0))
+                throw new ArgumentException("CategoryWeights gives every category weight 0; at least one must be positive.");
+        }
     }
 }

@@ -140,6 +140,32 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
         else Assert.InRange(quadrants, 10, 30);
     }
 
+    [Fact]
+    public void Count_object_size_applies_to_the_objects_in_the_frame_and_not_to_other_questions()
+    {
+        var options = new TestbedOptions { Categories = ["count", "shape"], CountObjectMinTokens = 0.35, CountObjectMaxTokens = 0.38 };
+        var generator = new TestbedGenerator(options);
+        var (lo, hi) = ((int)Math.Round(0.35 * options.TokenPixels), (int)Math.Round(0.38 * options.TokenPixels));
+        foreach (var sample in generator.Generate(TestbedSplit.Val, 0, 20))
+        {
+            using var _ = sample;
+            var small = sample.Scene.Objects.Where(o => o.Size == TestbedVocabulary.Small).ToList();
+            if (sample.Question.Category == "count")
+            {
+                var frame = PixelBox.FromArray(sample.Scene.Region!.Box);
+                var inside = small.Where(o => frame.Contains(o.PixelBox)).ToList();
+                // Every object in the frame (the counted shape and at least one other) is drawn in the count range.
+                Assert.True(inside.Count >= 1 + int.Parse(sample.Question.Answer), sample.Question.QuestionId);
+                Assert.All(inside, o => Assert.InRange(o.Box[2] - o.Box[0], lo, hi));
+            }
+            else
+            {
+                // Shape questions keep the small-object range (0.40–0.60 tokens).
+                Assert.All(small, o => Assert.InRange(o.Box[2] - o.Box[0], (int)Math.Round(0.40 * options.TokenPixels), (int)Math.Round(0.60 * options.TokenPixels)));
+            }
+        }
+    }
+
     [Theory]
     [InlineData("InputSize", "100")]
     [InlineData("PatchSize", "0")]
@@ -151,6 +177,8 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
     [InlineData("Categories", "colour")]
     [InlineData("RenderScale", "0")]
     [InlineData("QuadrantCountShare", "1.5")]
+    [InlineData("CountObjectMinTokens", "0.1")]
+    [InlineData("CountObjectMaxTokens", "0.3")]
     public void Impossible_options_throw_naming_option_and_value(string option, string value)
     {
         var o = new TestbedOptions();
@@ -166,6 +194,8 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
             "Categories" => o with { Categories = ["color", "colour"] },
             "RenderScale" => o with { RenderScale = 0 },
             "QuadrantCountShare" => o with { QuadrantCountShare = 1.5 },
+            "CountObjectMinTokens" => o with { CountObjectMinTokens = 0.1 },
+            "CountObjectMaxTokens" => o with { CountObjectMinTokens = 0.4, CountObjectMaxTokens = 0.3 },
             _ => throw new InvalidOperationException(option),
         };
         var e = Assert.Throws<ArgumentException>(() => new TestbedGenerator(o));

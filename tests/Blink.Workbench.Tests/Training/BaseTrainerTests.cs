@@ -39,6 +39,22 @@ public class BaseTrainerTests
     }
 
     [Fact]
+    public void CategoryWeights_ChangeTheRun_AndAWeightedRunResumesToTheSameResult()
+    {
+        using var temp = new TempFolder();
+        var weighted = Quick with { CategoryWeights = new Dictionary<string, double> { ["count"] = 3, ["color"] = 0 }, Steps = 5 };
+        using var plain = new BaseTrainer(Quick with { Steps = 5 }, temp.File("p")).Run();
+        using var straight = new BaseTrainer(weighted, temp.File("a")).Run();
+        Assert.False(plain.Model.state_dict()["language_model.lm_head.weight"].eq(straight.Model.state_dict()["language_model.lm_head.weight"]).all().item<bool>());
+
+        using var cts = new CancellationTokenSource();
+        var progress = new Inline(p => { if (p.Step == 4 && p.Message is null) cts.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => new BaseTrainer(weighted, temp.File("c")).Run(progress, cts.Token));
+        using var resumed = new BaseTrainer(weighted, temp.File("c")).Run();
+        AssertSameWeights(straight.Model, resumed.Model);
+    }
+
+    [Fact]
     public void ResumingUnderOtherOptions_IsRefusedWithTheFolder()
     {
         using var temp = new TempFolder();

@@ -173,7 +173,7 @@ public sealed class TestbedGenerator
                     plan.Question = CountInQuadrantQuestion(shape, Quadrants[q]);
                 }
                 for (var i = 0; i < n; i++)
-                    if (PlaceSmall(plan, layout, rng, shape, rng.Pick(ColorNames), inner) is null)
+                    if (PlaceSmall(plan, layout, rng, shape, rng.Pick(ColorNames), inner, side: CountSide(rng)) is null)
                         return null;
                 // Other shapes inside and the same shape outside make counting depend on both shape and place. At
                 // least one other shape is always inside, so counting the blobs in the frame (which the base
@@ -181,10 +181,10 @@ public sealed class TestbedGenerator
                 var otherShapes = Shapes.Where(s => s != shape).ToArray();
                 var othersInside = rng.NextInclusive(1, 2);
                 for (var i = 0; i < othersInside; i++)
-                    PlaceSmall(plan, layout, rng, rng.Pick(otherShapes), rng.Pick(ColorNames), inner);
+                    PlaceSmall(plan, layout, rng, rng.Pick(otherShapes), rng.Pick(ColorNames), inner, side: CountSide(rng));
                 var sameOutside = rng.NextInclusive(0, 2);
                 for (var i = 0; i < sameOutside; i++)
-                    PlaceSmall(plan, layout, rng, shape, rng.Pick(ColorNames), layout.Usable, b => !b.Intersects(keepOut));
+                    PlaceSmall(plan, layout, rng, shape, rng.Pick(ColorNames), layout.Usable, b => !b.Intersects(keepOut), CountSide(rng));
                 plan.Answer = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 plan.Evidence = region;
                 fillerAllowed = (_, _) => true;
@@ -262,11 +262,18 @@ public sealed class TestbedGenerator
     private int SmallSide(TestbedRandom rng) =>
         (int)Math.Round(rng.NextDouble(Options.SmallObjectMinTokens, Options.SmallObjectMaxTokens) * Options.TokenPixels);
 
+    /// <summary>
+    /// Side of a count question's object. Without <see cref="TestbedOptions.CountObjectMinTokens"/> it is drawn exactly
+    /// as <see cref="SmallSide"/> (same random draw), so the default testbed is unchanged by the option's existence.
+    /// </summary>
+    private int CountSide(TestbedRandom rng) =>
+        (int)Math.Round(rng.NextDouble(Options.CountMinTokens, Options.CountMaxTokens) * Options.TokenPixels);
+
     private PixelBox? PlaceSmall(ScenePlan plan, SceneLayout layout, TestbedRandom rng, string shape, string color,
-        PixelBox area, Func<PixelBox, bool>? accept = null)
+        PixelBox area, Func<PixelBox, bool>? accept = null, int? side = null)
     {
-        var side = SmallSide(rng);
-        var box = layout.TryPlace(rng, side, side, area, accept);
+        var s = side ?? SmallSide(rng);
+        var box = layout.TryPlace(rng, s, s, area, accept);
         if (box is { } b)
             plan.Small.Add(new SceneObject(shape, color, Small, b.ToIntArray()));
         return box;

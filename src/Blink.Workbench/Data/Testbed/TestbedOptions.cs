@@ -56,6 +56,17 @@ public sealed record TestbedOptions
     /// </summary>
     public double QuadrantCountShare { get; init; } = 0.0;
 
+    /// <summary>
+    /// Side of the objects of count questions — the counted shape and the other shapes inside and outside the frame —
+    /// in tokens; null uses <see cref="SmallObjectMinTokens"/>/<see cref="SmallObjectMaxTokens"/>. Smaller items hide
+    /// their shapes from the whole image while the frame's crop still shows them.
+    /// </summary>
+    public double? CountObjectMinTokens { get; init; }
+    public double? CountObjectMaxTokens { get; init; }
+
+    internal double CountMinTokens => CountObjectMinTokens ?? SmallObjectMinTokens;
+    internal double CountMaxTokens => CountObjectMaxTokens ?? SmallObjectMaxTokens;
+
     /// <summary>Side of the white frame of count questions, in tokens.</summary>
     public double FrameMinTokens { get; init; } = 2.5;
     public double FrameMaxTokens { get; init; } = 3.0;
@@ -119,6 +130,16 @@ public sealed record TestbedOptions
         if (CountMax > 9) throw Bad(nameof(CountMax), CountMax, "answers are single digits; at most 9.");
         if (!(QuadrantCountShare >= 0 && QuadrantCountShare <= 1))
             throw Bad(nameof(QuadrantCountShare), QuadrantCountShare, "is a share of count questions; it must be between 0 and 1.");
+        if (CountObjectMinTokens is not null || CountObjectMaxTokens is not null)
+        {
+            if (!(CountMinTokens > 0)) throw Bad(nameof(CountObjectMinTokens), CountMinTokens, "must be positive.");
+            if (!(CountMaxTokens >= CountMinTokens))
+                throw Bad(nameof(CountObjectMaxTokens), CountMaxTokens, $"must be at least CountObjectMinTokens ({CountMinTokens}).");
+            if (CountMaxTokens > 1.5)
+                throw Bad(nameof(CountObjectMaxTokens), CountMaxTokens, "objects over 1.5 tokens are not small; the testbed is about details below the token size.");
+            if (CountMinTokens * TokenPixels < 8)
+                throw Bad(nameof(CountObjectMinTokens), CountMinTokens, $"gives {CountMinTokens * TokenPixels:0.#} rendered pixels; shapes need at least 8 to be drawn recognisably (raise RenderScale).");
+        }
         if (!(FrameMinTokens > 0)) throw Bad(nameof(FrameMinTokens), FrameMinTokens, "must be positive.");
         if (!(FrameMaxTokens >= FrameMinTokens))
             throw Bad(nameof(FrameMaxTokens), FrameMaxTokens, $"must be at least FrameMinTokens ({FrameMinTokens}).");
@@ -126,13 +147,13 @@ public sealed record TestbedOptions
             throw Bad(nameof(FrameMaxTokens), FrameMaxTokens, $"a frame over half the {GridSize}-token image leaves no room outside it.");
 
         // Rejection sampling packs fewer objects than a grid would; ask for slack beyond the objects themselves.
-        var cell = (int)Math.Ceiling(SmallObjectMaxTokens * TokenPixels) + GapPixels;
+        var cell = (int)Math.Ceiling(CountMaxTokens * TokenPixels) + GapPixels;
         var frameInner = (int)(FrameMinTokens * TokenPixels) - 2 * FrameInsetPixels;
         var frameCells = frameInner > 0 ? (frameInner / cell) * (frameInner / cell) : 0;
         if (Categories.Contains(TestbedVocabulary.Count) && frameCells < CountMax + 2)
             throw Bad(nameof(CountMax), CountMax,
-                $"{CountMax} objects of up to {SmallObjectMaxTokens} tokens (+1 distractor) do not reliably fit a frame of {FrameMinTokens} tokens " +
-                $"({frameCells} cells); lower CountMax or SmallObjectMaxTokens, or raise FrameMinTokens.");
+                $"{CountMax} objects of up to {CountMaxTokens} tokens (+1 distractor) do not reliably fit a frame of {FrameMinTokens} tokens " +
+                $"({frameCells} cells); lower CountMax or the count objects' size, or raise FrameMinTokens.");
         var bigCell = MaxObjectPixels + GapPixels;
         var imageCells = (ImageSize / bigCell) * (ImageSize / bigCell);
         const int mostTaskObjects = 8;
