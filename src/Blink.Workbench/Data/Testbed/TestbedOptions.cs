@@ -82,7 +82,7 @@ public sealed record TestbedOptions
     /// <summary>Free space kept around every small object, in rendered pixels (objects never touch).</summary>
     internal int GapPixels => Math.Max(2, (int)Math.Round(0.15 * TokenPixels));
 
-    internal int MaxObjectPixels => (int)Math.Ceiling(Math.Max(SmallObjectMaxTokens, DigitMaxTokens * 1.3) * TokenPixels);
+    internal int MaxObjectPixels => (int)Math.Ceiling(Math.Max(Math.Max(SmallObjectMaxTokens, CountMaxTokens), DigitMaxTokens * 1.3) * TokenPixels);
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first option (and its value) that cannot work.</summary>
     public void Validate()
