@@ -34,12 +34,13 @@ internal static class TrainBaseCommand
             Description = "Share of a question family in the answer stage, as family=weight (others keep weight 1), e.g. --category-weight count=1.5 color=0.5",
             AllowMultipleArgumentsPerToken = true,
         };
+        var countObjects = new Option<bool>("--ground-count-on-objects") { Description = "Grounding target of count questions: the counted objects, not the whole frame", DefaultValueFactory = _ => defaults.GroundCountOnObjects };
         var testbed = TestbedCommand.NewOptionsFileOption();
         var threads = new Option<int>("--threads") { Description = "CPU threads (0 = library default)", DefaultValueFactory = _ => 0 };
         var command = new Command("train-base", "Train the embedded tiny LLaVA from scratch on the synthetic testbed (zoom augmentation on; resumable).")
         {
             steps, batch, lr, samples, seed, work, output, fresh, zooms, categories, warmup, threads, evidence, patchWeight, evalEvery, visionSteps, grounding,
-            testbed, categoryWeights,
+            testbed, categoryWeights, countObjects,
         };
         command.SetAction(result => CliErrors.Run(() =>
         {
@@ -49,7 +50,7 @@ internal static class TrainBaseCommand
                 Steps = result.GetValue(steps), BatchSize = result.GetValue(batch), LearningRate = result.GetValue(lr),
                 TrainSamples = result.GetValue(samples), Seed = result.GetValue(seed),
                 ZoomVariants = result.GetValue(zooms), WarmupSteps = result.GetValue(warmup),
-                EvidenceViews = result.GetValue(evidence), PatchLossWeight = result.GetValue(patchWeight), EvalEvery = result.GetValue(evalEvery), VisionSteps = result.GetValue(visionSteps), GroundingLossWeight = result.GetValue(grounding),
+                EvidenceViews = result.GetValue(evidence), PatchLossWeight = result.GetValue(patchWeight), EvalEvery = result.GetValue(evalEvery), VisionSteps = result.GetValue(visionSteps), GroundingLossWeight = result.GetValue(grounding), GroundCountOnObjects = result.GetValue(countObjects),
                 Testbed = TestbedCommand.Resolve(result.GetValue(testbed)),
             };
             if (result.GetValue(categories) is { Length: > 0 } cats) options = options with { Testbed = options.Testbed with { Categories = cats } };

@@ -44,7 +44,7 @@ public sealed class BaseTrainer
         var model = new LlavaForConditionalGeneration(config);
         if (_options.HuggingFaceInit) ModelInitialization.HuggingFace(model);
         var bundle = new ModelBundle(model, tokenizer, PromptTemplate.Testbed, preprocessor, "blink-tiny-testbed");
-        var source = new TestbedExampleSource(generator, preprocessor, bundle.Prompts);
+        var source = new TestbedExampleSource(generator, preprocessor, bundle.Prompts, _options.GroundCountOnObjects);
 
         // Training-only head for the dense patch targets (PatchLabels); never part of the model checkpoint.
         var patchHead = nn.Linear(config.TextConfig.HiddenSize, PatchLabels.KindClasses + PatchLabels.ColorClasses);

@@ -43,6 +43,15 @@ public sealed record BaseTrainingOptions
     /// </summary>
     public double GroundingLossWeight { get; init; } = 1.0;
     /// <summary>
+    /// Grounding target of frame-count questions: the counted objects in the frame (true) rather than the whole frame
+    /// (false; the frame when the answer is 0 either way). A uniform target over the frame pulls the head-mean attention
+    /// away from the objects a count must single out. The question's evidence box (what the zoom oracle and Blink's
+    /// metrics use) is the frame in both cases.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool GroundCountOnObjects { get; init; }
+
+    /// <summary>
     /// Share of each question family among the answer stage's training examples, relative to the others (a family not
     /// listed has weight 1; null draws the pool in order, every family equally). Families the model masters early on
     /// evidence crops (colour) or does not learn within the budget at all (position) can give their steps to those whose

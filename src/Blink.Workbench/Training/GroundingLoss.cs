@@ -34,6 +34,23 @@ public static class GroundingLoss
     }
 
     /// <summary>
+    /// Share of each visual token covered by the union of <paramref name="inputBoxes"/> (boxes weighted by area, so
+    /// each object pulls in proportion to its size); sums to 1 unless all boxes miss the image (then all 0).
+    /// </summary>
+    public static float[] MaskOfBoxes(IEnumerable<PixelBox> inputBoxes, int gridSize, int patchSize)
+    {
+        var sum = new double[gridSize * gridSize];
+        foreach (var box in inputBoxes)
+        {
+            var one = EvidenceMask(box, gridSize, patchSize);
+            var area = Math.Max(0, Math.Min(box.X1, gridSize * patchSize) - Math.Max(box.X0, 0)) * Math.Max(0, Math.Min(box.Y1, gridSize * patchSize) - Math.Max(box.Y0, 0));
+            for (var i = 0; i < sum.Length; i++) sum[i] += one[i] * area;
+        }
+        var total = sum.Sum();
+        return sum.Select(v => total > 0 ? (float)(v / total) : 0f).ToArray();
+    }
+
+    /// <summary>
     /// Mean over batch rows with a target of −Σ target · log p, where p is the head-mean attention of each row's
     /// selected query row over the image keys, renormalised to sum to 1.
     /// </summary>

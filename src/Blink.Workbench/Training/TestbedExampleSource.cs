@@ -14,9 +14,15 @@ public sealed class TestbedExampleSource
     private readonly ImagePreprocessor _preprocessor;
     private readonly PromptBuilder _prompts;
     private readonly ITextTokenizer _tokenizer;
+    private readonly bool _groundCountOnObjects;
 
-    public TestbedExampleSource(TestbedGenerator generator, ImagePreprocessor preprocessor, PromptBuilder prompts)
+    /// <param name="groundCountOnObjects">
+    /// Grounding target of frame-count questions: the counted objects inside the frame (true; the frame itself when the
+    /// answer is 0) instead of the whole frame (the evidence box). See <see cref="BaseTrainingOptions.GroundCountOnObjects"/>.
+    /// </param>
+    public TestbedExampleSource(TestbedGenerator generator, ImagePreprocessor preprocessor, PromptBuilder prompts, bool groundCountOnObjects = false)
     {
+        _groundCountOnObjects = groundCountOnObjects;
         _generator = generator;
         _preprocessor = preprocessor;
         _prompts = prompts;
@@ -74,7 +80,12 @@ public sealed class TestbedExampleSource
             }
         }
         var (kinds, colors) = PatchLabels.For(sample.Scene, toInput, _preprocessor.Options.GridSize, _preprocessor.Options.PatchSize);
-        var evidence = GroundingLoss.EvidenceMask(toInput(sample.Question.Evidence), _preprocessor.Options.GridSize, _preprocessor.Options.PatchSize);
+        var grid = _preprocessor.Options.GridSize;
+        var patch = _preprocessor.Options.PatchSize;
+        var counted = _groundCountOnObjects ? CountedObjects(sample) : [];
+        var evidence = counted.Count > 0
+            ? GroundingLoss.MaskOfBoxes(counted.Select(toInput), grid, patch)
+            : GroundingLoss.EvidenceMask(toInput(sample.Question.Evidence), grid, patch);
         return Build(sample.Question, view, pixels) with { PatchKinds = kinds, PatchColors = colors, EvidenceMask = evidence };
     }
 
@@ -92,6 +103,17 @@ public sealed class TestbedExampleSource
         var ids = _tokenizer.Encode(word, addBos: false);
         if (ids.Count != 1) throw new InvalidDataException($"Question {questionId}: answer '{word}' is not a single token of the model's vocabulary.");
         return ids[0];
+    }
+
+    /// <summary>The objects a frame-count question counts (its named shape inside the frame); empty for other questions.</summary>
+    internal static IReadOnlyList<PixelBox> CountedObjects(TestbedSample sample)
+    {
+        if (sample.Question.Category != TestbedVocabulary.Count || sample.Scene.Region is not { Kind: SceneRegion.Frame } region) return [];
+        var shape = TestbedVocabulary.Shapes.FirstOrDefault(s => TestbedVocabulary.CountInFrameQuestion(s) == sample.Question.Question);
+        if (shape is null) return [];
+        var frame = PixelBox.FromArray(region.Box);
+        return sample.Scene.Objects.Where(o => o.Kind == shape && o.Size == TestbedVocabulary.Small && frame.Contains(o.PixelBox))
+            .Select(o => o.PixelBox).ToArray();
     }
 
     private static TestbedSplit SplitOf(TestbedSample s) => TestbedSplitNames.Parse(s.Question.QuestionId.Split('_')[0]);

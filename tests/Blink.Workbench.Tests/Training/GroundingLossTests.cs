@@ -22,6 +22,20 @@ public class GroundingLossTests
     }
 
     [Fact]
+    public void MaskOfBoxes_WeighsEachBoxByItsAreaInTheImage()
+    {
+        // 4×4 grid of 10-px tokens: box A fills token (0,0) (area 100), box B is a 5×5 corner of token (2,2) (area 25),
+        // box C lies outside the image (area 0).
+        var mask = GroundingLoss.MaskOfBoxes([new PixelBox(0, 0, 10, 10), new PixelBox(20, 20, 25, 25), new PixelBox(50, 50, 60, 60)], 4, 10);
+        Assert.Equal(100f / 125, mask[0], 6);
+        Assert.Equal(25f / 125, mask[2 * 4 + 2], 6);
+        Assert.Equal(2, mask.Count(v => v > 0));
+        Assert.All(GroundingLoss.MaskOfBoxes([new PixelBox(50, 50, 60, 60)], 4, 10), v => Assert.Equal(0f, v));
+        // One box: the same as its evidence mask.
+        Assert.Equal(GroundingLoss.EvidenceMask(new PixelBox(5, 10, 20, 20), 4, 10), GroundingLoss.MaskOfBoxes([new PixelBox(5, 10, 20, 20)], 4, 10));
+    }
+
+    [Fact]
     public void Compute_EqualsTheHandComputedCrossEntropy_AndSkipsRowsWithoutTarget()
     {
         // Batch of 2, 2 heads, 2 observed rows, 6 keys: image at keys 1..4 (N = 4).
