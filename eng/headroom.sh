@@ -4,19 +4,21 @@
 # model on the whole image (vanilla) and on the ground-truth evidence crop (zoom oracle). Per-category accuracy, the
 # paired difference with its bootstrap CI and McNemar p land in artifacts/headroom/eval/results.md.
 # Usage: bash eng/headroom.sh [per-category questions, default 1000] [extra blink eval options, e.g. --model DIR]
+# Another model needs its own answers folder: HEADROOM_EVAL=artifacts/headroom/eval-mine bash eng/headroom.sh 1000 --model DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
 blink() { dotnet src/Blink.Cli/bin/Release/net10.0/blink.dll "$@"; }
 per=${1:-1000}; shift || true
 out=artifacts/headroom
+eval_out=${HEADROOM_EVAL:-$out/eval}
 [ -f src/Blink.Cli/bin/Release/net10.0/blink.dll ] || { echo "build first: ./build.sh build" >&2; exit 2; }
 # The question set is reused when it has the asked size (re-running resumes the evaluation; blink eval refuses to
-# resume answers that another model gave: delete artifacts/headroom/eval then). Another size rewrites the questions
-# and starts the evaluation over.
+# resume answers that another model gave: delete the answers folder then, or name another one). Another size
+# rewrites the questions and starts the evaluation over.
 n=$((6 * per))
 if [ "$(cat "$out/data/test/questions.jsonl" 2>/dev/null | wc -l)" != "$n" ]; then
-  rm -rf "$out/eval"
+  rm -rf "$eval_out"
   blink testbed --train 0 --val 0 --test "$n" --out "$out/data" --force
 fi
-blink eval --benchmark testbed --data "$out/data/test" --out "$out/eval" --method vanilla --method zoom-oracle "$@"
-echo "headroom table: $out/eval/results.md"
+blink eval --benchmark testbed --data "$out/data/test" --out "$eval_out" --method vanilla --method zoom-oracle "$@"
+echo "headroom table: $eval_out/results.md"
