@@ -2,6 +2,7 @@ using System.CommandLine;
 using Blink.Workbench.Benchmarks;
 using Blink.Workbench.Data.Testbed;
 using Blink.Workbench.Evaluation;
+using Blink.Workbench.IO;
 using Blink.Workbench.Methods;
 using Blink.Workbench.Models;
 using Blink.Workbench.Models.Generation;
@@ -62,7 +63,7 @@ internal static class EvalCommand
         Directory.CreateDirectory(outDir);
         var dataDir = ResolveData(benchmark, s.Data, outDir, s.Limit);
         var items = LoadItems(benchmark, dataDir, s.Limit);
-        new EvalRunFile(benchmark.Name, Path.GetFullPath(dataDir), s.Limit, s.AnswerMode, Path.GetFullPath(modelDir), Blink.Workbench.IO.ModelFingerprint.Of(modelDir)).CheckAndWrite(outDir);
+        new EvalRunFile(benchmark.Name, Path.GetFullPath(dataDir), s.Limit, s.AnswerMode, Path.GetFullPath(modelDir), ModelFingerprint.Of(modelDir)).CheckAndWrite(outDir);
         var hasEvidence = items.All(i => i.Evidence is not null);
         if (s.WantsAll)
         {

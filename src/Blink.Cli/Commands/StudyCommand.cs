@@ -6,6 +6,7 @@ using Blink.Workbench.Analysis;
 using Blink.Workbench.Benchmarks;
 using Blink.Workbench.Data.Testbed;
 using Blink.Workbench.Evaluation;
+using Blink.Workbench.IO;
 using Blink.Workbench.Methods;
 using Blink.Workbench.Models;
 using Blink.Workbench.Plots;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Blink.Workbench.IO;
 using Blink.Workbench.Models;
 
 namespace Blink.Workbench.Training;

@@ -16,22 +16,7 @@ namespace Blink.Workbench.Training;
 public static class GroundingLoss
 {
     /// <summary>Share of each visual token (row-major grid) covered by <paramref name="inputBox"/> (input pixels); sums to 1 unless the box misses the image (then all 0).</summary>
-    public static float[] EvidenceMask(PixelBox inputBox, int gridSize, int patchSize)
-    {
-        var mask = new float[gridSize * gridSize];
-        double total = 0;
-        for (var r = 0; r < gridSize; r++)
-            for (var c = 0; c < gridSize; c++)
-            {
-                var w = Math.Min(inputBox.X1, (c + 1) * patchSize) - Math.Max(inputBox.X0, c * patchSize);
-                var h = Math.Min(inputBox.Y1, (r + 1) * patchSize) - Math.Max(inputBox.Y0, r * patchSize);
-                var area = Math.Max(0, w) * Math.Max(0, h);
-                mask[r * gridSize + c] = (float)area;
-                total += area;
-            }
-        if (total > 0) for (var i = 0; i < mask.Length; i++) mask[i] = (float)(mask[i] / total);
-        return mask;
-    }
+    public static float[] EvidenceMask(PixelBox inputBox, int gridSize, int patchSize) => Normalised(Coverage(inputBox, gridSize, patchSize));
 
     /// <summary>
     /// Share of each visual token covered by the union of <paramref name="inputBoxes"/> (boxes weighted by area, so
@@ -42,12 +27,37 @@ public static class GroundingLoss
         var sum = new double[gridSize * gridSize];
         foreach (var box in inputBoxes)
         {
-            var one = EvidenceMask(box, gridSize, patchSize);
-            var area = Math.Max(0, Math.Min(box.X1, gridSize * patchSize) - Math.Max(box.X0, 0)) * Math.Max(0, Math.Min(box.Y1, gridSize * patchSize) - Math.Max(box.Y0, 0));
-            for (var i = 0; i < sum.Length; i++) sum[i] += one[i] * area;
+            var area = Coverage(box, gridSize, patchSize);
+            for (var i = 0; i < sum.Length; i++) sum[i] += area[i];
         }
-        var total = sum.Sum();
-        return sum.Select(v => total > 0 ? (float)(v / total) : 0f).ToArray();
+        return Normalised(sum);
+    }
+
+    /// <summary>Pixel area of <paramref name="inputBox"/> inside each token of the grid.</summary>
+    private static double[] Coverage(PixelBox inputBox, int gridSize, int patchSize)
+    {
+        var area = new double[gridSize * gridSize];
+        for (var r = 0; r < gridSize; r++)
+            for (var c = 0; c < gridSize; c++)
+            {
+                var w = Math.Min(inputBox.X1, (c + 1) * patchSize) - Math.Max(inputBox.X0, c * patchSize);
+                var h = Math.Min(inputBox.Y1, (r + 1) * patchSize) - Math.Max(inputBox.Y0, r * patchSize);
+                area[r * gridSize + c] = Math.Max(0, w) * Math.Max(0, h);
+            }
+        return area;
+    }
+
+    /// <summary>
+    /// Areas divided by their total. Each area passes through float before the division (the total does not), as the
+    /// masks were always computed: the committed model's training reproduces bit for bit only with the same masks.
+    /// </summary>
+    private static float[] Normalised(double[] area)
+    {
+        double total = 0;
+        foreach (var a in area) total += a;
+        var mask = new float[area.Length];
+        for (var i = 0; i < area.Length; i++) mask[i] = total > 0 ? (float)((float)area[i] / total) : 0f;
+        return mask;
     }
 
     /// <summary>

@@ -259,15 +259,16 @@ public sealed class TestbedGenerator
         return new PixelBox(x, y, x + side, y + side);
     }
 
-    private int SmallSide(TestbedRandom rng) =>
-        (int)Math.Round(rng.NextDouble(Options.SmallObjectMinTokens, Options.SmallObjectMaxTokens) * Options.TokenPixels);
+    private int SmallSide(TestbedRandom rng) => Side(rng, Options.SmallObjectMinTokens, Options.SmallObjectMaxTokens);
+
+    private int Side(TestbedRandom rng, double minTokens, double maxTokens) =>
+        (int)Math.Round(rng.NextDouble(minTokens, maxTokens) * Options.TokenPixels);
 
     /// <summary>
     /// Side of a count question's object. Without <see cref="TestbedOptions.CountObjectMinTokens"/> it is drawn exactly
     /// as <see cref="SmallSide"/> (same random draw), so the default testbed is unchanged by the option's existence.
     /// </summary>
-    private int CountSide(TestbedRandom rng) =>
-        (int)Math.Round(rng.NextDouble(Options.CountMinTokens, Options.CountMaxTokens) * Options.TokenPixels);
+    private int CountSide(TestbedRandom rng) => Side(rng, Options.CountMinTokens, Options.CountMaxTokens);
 
     private PixelBox? PlaceSmall(ScenePlan plan, SceneLayout layout, TestbedRandom rng, string shape, string color,
         PixelBox area, Func<PixelBox, bool>? accept = null, int? side = null)

@@ -87,8 +87,6 @@ public sealed record TestbedOptions
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first option (and its value) that cannot work.</summary>
     public void Validate()
     {
-        static ArgumentException Bad(string option, object value, string why) =>
-            new($"TestbedOptions.{option} = {value}: {why}", option);
 
         if (PatchSize <= 0) throw Bad(nameof(PatchSize), PatchSize, "must be positive.");
         if (InputSize <= 0) throw Bad(nameof(InputSize), InputSize, "must be positive.");
@@ -104,13 +102,7 @@ public sealed record TestbedOptions
         if (Categories.Distinct().Count() != Categories.Count)
             throw Bad(nameof(Categories), string.Join(",", Categories), "lists a category twice.");
 
-        if (!(SmallObjectMinTokens > 0)) throw Bad(nameof(SmallObjectMinTokens), SmallObjectMinTokens, "must be positive.");
-        if (!(SmallObjectMaxTokens >= SmallObjectMinTokens))
-            throw Bad(nameof(SmallObjectMaxTokens), SmallObjectMaxTokens, $"must be at least SmallObjectMinTokens ({SmallObjectMinTokens}).");
-        if (SmallObjectMaxTokens > 1.5)
-            throw Bad(nameof(SmallObjectMaxTokens), SmallObjectMaxTokens, "objects over 1.5 tokens are not small; the testbed is about details below the token size.");
-        if (SmallObjectMinTokens * TokenPixels < 8)
-            throw Bad(nameof(SmallObjectMinTokens), SmallObjectMinTokens, $"gives {SmallObjectMinTokens * TokenPixels:0.#} rendered pixels; shapes need at least 8 to be drawn recognisably (raise RenderScale).");
+        ValidateShapeSizes(nameof(SmallObjectMinTokens), SmallObjectMinTokens, nameof(SmallObjectMaxTokens), SmallObjectMaxTokens);
         if (!(DigitMinTokens > 0)) throw Bad(nameof(DigitMinTokens), DigitMinTokens, "must be positive.");
         if (!(DigitMaxTokens >= DigitMinTokens))
             throw Bad(nameof(DigitMaxTokens), DigitMaxTokens, $"must be at least DigitMinTokens ({DigitMinTokens}).");
@@ -131,15 +123,7 @@ public sealed record TestbedOptions
         if (!(QuadrantCountShare >= 0 && QuadrantCountShare <= 1))
             throw Bad(nameof(QuadrantCountShare), QuadrantCountShare, "is a share of count questions; it must be between 0 and 1.");
         if (CountObjectMinTokens is not null || CountObjectMaxTokens is not null)
-        {
-            if (!(CountMinTokens > 0)) throw Bad(nameof(CountObjectMinTokens), CountMinTokens, "must be positive.");
-            if (!(CountMaxTokens >= CountMinTokens))
-                throw Bad(nameof(CountObjectMaxTokens), CountMaxTokens, $"must be at least CountObjectMinTokens ({CountMinTokens}).");
-            if (CountMaxTokens > 1.5)
-                throw Bad(nameof(CountObjectMaxTokens), CountMaxTokens, "objects over 1.5 tokens are not small; the testbed is about details below the token size.");
-            if (CountMinTokens * TokenPixels < 8)
-                throw Bad(nameof(CountObjectMinTokens), CountMinTokens, $"gives {CountMinTokens * TokenPixels:0.#} rendered pixels; shapes need at least 8 to be drawn recognisably (raise RenderScale).");
-        }
+            ValidateShapeSizes(nameof(CountObjectMinTokens), CountMinTokens, nameof(CountObjectMaxTokens), CountMaxTokens);
         if (!(FrameMinTokens > 0)) throw Bad(nameof(FrameMinTokens), FrameMinTokens, "must be positive.");
         if (!(FrameMaxTokens >= FrameMinTokens))
             throw Bad(nameof(FrameMaxTokens), FrameMaxTokens, $"must be at least FrameMinTokens ({FrameMinTokens}).");
@@ -162,6 +146,20 @@ public sealed record TestbedOptions
                 $"{FillerObjectsMax} fillers plus up to {mostTaskObjects} task objects do not fit a {GridSize}x{GridSize}-token image " +
                 $"({imageCells} cells of {bigCell} px); lower FillerObjectsMax or the object sizes.");
     }
+
+    /// <summary>A [min, max] side range of small shapes, in tokens: ordered, small, and drawable at the render scale.</summary>
+    private void ValidateShapeSizes(string minName, double min, string maxName, double max)
+    {
+        if (!(min > 0)) throw Bad(minName, min, "must be positive.");
+        if (!(max >= min)) throw Bad(maxName, max, $"must be at least {minName} ({min}).");
+        if (max > 1.5)
+            throw Bad(maxName, max, "objects over 1.5 tokens are not small; the testbed is about details below the token size.");
+        if (min * TokenPixels < 8)
+            throw Bad(minName, min, $"gives {min * TokenPixels:0.#} rendered pixels; shapes need at least 8 to be drawn recognisably (raise RenderScale).");
+    }
+
+    private static ArgumentException Bad(string option, object value, string why) =>
+        new($"TestbedOptions.{option} = {value}: {why}", option);
 
     /// <summary>Distance from the frame line to where objects inside it may start.</summary>
     internal int FrameInsetPixels => Math.Max(3, (int)Math.Round(0.1 * TokenPixels));
