@@ -35,12 +35,13 @@ internal static class TrainBaseCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var countObjects = new Option<bool>("--ground-count-on-objects") { Description = "Grounding target of count questions: the counted objects, not the whole frame", DefaultValueFactory = _ => defaults.GroundCountOnObjects };
+        var positionWeight = new Option<double>("--patch-position-loss") { Description = "Weight of a per-token grid row/column target beside the object targets, keeping where a token is in its feature (0 = off)", DefaultValueFactory = _ => defaults.PatchPositionLossWeight };
         var testbed = TestbedCommand.NewOptionsFileOption();
         var threads = new Option<int>("--threads") { Description = "CPU threads (0 = library default)", DefaultValueFactory = _ => 0 };
         var command = new Command("train-base", "Train the embedded tiny LLaVA from scratch on the synthetic testbed (zoom augmentation on; resumable).")
         {
             steps, batch, lr, samples, seed, work, output, fresh, zooms, categories, warmup, threads, evidence, patchWeight, evalEvery, visionSteps, grounding,
-            testbed, categoryWeights, countObjects,
+            testbed, categoryWeights, countObjects, positionWeight,
         };
         command.SetAction(result => CliErrors.Run(() =>
         {
@@ -51,6 +52,7 @@ internal static class TrainBaseCommand
                 TrainSamples = result.GetValue(samples), Seed = result.GetValue(seed),
                 ZoomVariants = result.GetValue(zooms), WarmupSteps = result.GetValue(warmup),
                 EvidenceViews = result.GetValue(evidence), PatchLossWeight = result.GetValue(patchWeight), EvalEvery = result.GetValue(evalEvery), VisionSteps = result.GetValue(visionSteps), GroundingLossWeight = result.GetValue(grounding), GroundCountOnObjects = result.GetValue(countObjects),
+                PatchPositionLossWeight = result.GetValue(positionWeight),
                 Testbed = TestbedCommand.Resolve(result.GetValue(testbed)),
             };
             if (result.GetValue(categories) is { Length: > 0 } cats) options = options with { Testbed = options.Testbed with { Categories = cats } };

@@ -48,7 +48,11 @@ public sealed class BaseTrainer
 
         // Training-only head for the dense patch targets (PatchLabels); never part of the model checkpoint.
         var patchHead = nn.Linear(config.TextConfig.HiddenSize, PatchLabels.KindClasses + PatchLabels.ColorClasses);
-        var optimizer = torch.optim.AdamW(model.parameters().Concat(patchHead.parameters()), lr: _options.LearningRate, weight_decay: _options.WeightDecay);
+        // Created only when asked for, so that runs without it draw the same initial weights as before it existed.
+        var grid = config.VisionConfig.GridSize;
+        var positionHead = _options.PatchPositionLossWeight > 0 ? nn.Linear(config.TextConfig.HiddenSize, 2 * grid) : null;
+        var headParameters = positionHead is null ? patchHead.parameters() : patchHead.parameters().Concat(positionHead.parameters());
+        var optimizer = torch.optim.AdamW(model.parameters().Concat(headParameters), lr: _options.LearningRate, weight_decay: _options.WeightDecay);
         var visionSteps = _options.VisionSteps;
         var totalSteps = visionSteps + _options.Steps;
         var state = new TrainerState(0, [], OptionsJson);
@@ -57,6 +61,7 @@ public sealed class BaseTrainer
         {
             CheckpointLoader.Load(model, Path.Combine(found, "model.safetensors"));
             CheckpointLoader.Load(patchHead, Path.Combine(found, "patch_head.safetensors"));
+            if (positionHead is not null) CheckpointLoader.Load(positionHead, Path.Combine(found, "position_head.safetensors"));
             optimizer.load_state_dict(Path.Combine(found, "optimizer.bin"));
             state = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(found, StateFile)))
                     ?? throw new InvalidDataException($"{found}/{StateFile}: empty trainer state.");
@@ -100,15 +105,18 @@ public sealed class BaseTrainer
                     : BatchFor(step, pool);
                 using var batch = TestbedBatch.Create(examples, tokenizer.PadId, tokenizer.EosId, withAnswer: true, model.Device);
                 var features = model.GetImageFeatures(batch.Pixels);
+                Tensor TokenLoss(Tensor f, IReadOnlyList<TestbedExample> e) => positionHead is null
+                    ? PatchLoss(patchHead.forward(f), e)
+                    : PatchLoss(patchHead.forward(f), e).Plus(_options.PatchPositionLossWeight * PositionLoss(positionHead.forward(f), grid));
                 Tensor lossTensor;
-                if (visionOnly) lossTensor = PatchLoss(patchHead.forward(features), examples);
+                if (visionOnly) lossTensor = TokenLoss(features, examples);
                 else
                 {
                     var grounding = groundingLayers is null ? null : GroundingObserver(examples, batch, groundingLayers);
                     var logits = model.forward(new LlavaInput(batch.InputIds, null, Interceptor: grounding, Logits: LogitsMode.All, ImageFeatures: features)).Logits;
                     lossTensor = AnswerLoss(logits, batch, tokenizer.EosId);
                     if (grounding is not null) lossTensor = lossTensor.Plus(_options.GroundingLossWeight * grounding.Loss());
-                    if (_options.PatchLossWeight > 0) lossTensor = lossTensor.Plus(_options.PatchLossWeight * PatchLoss(patchHead.forward(features), examples));
+                    if (_options.PatchLossWeight > 0) lossTensor = lossTensor.Plus(_options.PatchLossWeight * TokenLoss(features, examples));
                 }
                 optimizer.zero_grad();
                 lossTensor.backward();
@@ -139,6 +147,7 @@ public sealed class BaseTrainer
                 {
                     CheckpointLoader.Save(model, Path.Combine(dir, "model.safetensors"));
                     CheckpointLoader.Save(patchHead, Path.Combine(dir, "patch_head.safetensors"));
+                    if (positionHead is not null) CheckpointLoader.Save(positionHead, Path.Combine(dir, "position_head.safetensors"));
                     optimizer.save_state_dict(Path.Combine(dir, "optimizer.bin"));
                     File.WriteAllText(Path.Combine(dir, StateFile), JsonSerializer.Serialize(snapshot));
                 });
@@ -203,6 +212,16 @@ public sealed class BaseTrainer
         var kindLogits = flat.narrow(1, 0, PatchLabels.KindClasses);
         var colorLogits = flat.narrow(1, PatchLabels.KindClasses, PatchLabels.ColorClasses);
         return nn.functional.cross_entropy(kindLogits, kinds).Plus(nn.functional.cross_entropy(colorLogits, colors));
+    }
+
+    /// <summary>Cross-entropy of each visual token's own grid row and column (tokens are in row-major order).</summary>
+    internal static Tensor PositionLoss(Tensor predictions, int grid)
+    {
+        var flat = predictions.reshape(-1, 2 * grid);
+        var index = TensorMath.Arange(grid * grid, ScalarType.Int64, predictions.device).repeat(predictions.shape[0]);
+        var rows = index.div(grid, rounding_mode: RoundingMode.floor);
+        var cols = index.remainder(grid);
+        return nn.functional.cross_entropy(flat.narrow(1, 0, grid), rows).Plus(nn.functional.cross_entropy(flat.narrow(1, grid, grid), cols));
     }
 
     /// <summary>Mean cross-entropy of predicting the answer (at the last prompt token) and &lt;/s&gt; (at the answer).</summary>

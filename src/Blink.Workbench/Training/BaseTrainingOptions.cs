@@ -52,6 +52,16 @@ public sealed record BaseTrainingOptions
     public bool GroundCountOnObjects { get; init; }
 
     /// <summary>
+    /// Weight of a per-token grid-position target (row and column of each visual token, from the token's own feature)
+    /// added to the per-token object targets (PatchLabels) in both stages. The object targets alone let the tower forget
+    /// where a token is, yet a relation question (position) can be read only from the position the attended tokens
+    /// carry: the decoder's rotary positions shape the attention scores, not the values it reads. 0 (the default) adds
+    /// nothing, so the committed model stays reproducible.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public double PatchPositionLossWeight { get; init; }
+
+    /// <summary>
     /// Share of each question family among the answer stage's training examples, relative to the others (a family not
     /// listed has weight 1; null draws the pool in order, every family equally). Families the model masters early on
     /// evidence crops (colour) or does not learn within the budget at all (position) can give their steps to those whose
@@ -71,6 +81,8 @@ public sealed record BaseTrainingOptions
         if (VisionSteps < 0) throw new ArgumentException($"VisionSteps must be ≥ 0, got {VisionSteps}.");
         if (VisionSteps > 0 && !(PatchLossWeight > 0)) throw new ArgumentException($"VisionSteps ({VisionSteps}) train on the per-token targets; they need PatchLossWeight > 0, got {PatchLossWeight}.");
         if (!(GroundingLossWeight >= 0)) throw new ArgumentException($"GroundingLossWeight must be ≥ 0, got {GroundingLossWeight}.");
+        if (!(PatchPositionLossWeight >= 0) || double.IsInfinity(PatchPositionLossWeight)) throw new ArgumentException($"PatchPositionLossWeight must be a finite weight ≥ 0, got {PatchPositionLossWeight}.");
+        if (PatchPositionLossWeight > 0 && !(PatchLossWeight > 0)) throw new ArgumentException($"PatchPositionLossWeight ({PatchPositionLossWeight}) is part of the per-token targets; it needs PatchLossWeight > 0, got {PatchLossWeight}.");
         if (!(PatchLossWeight >= 0)) throw new ArgumentException($"PatchLossWeight must be ≥ 0, got {PatchLossWeight}.");
         if (BatchSize < 1) throw new ArgumentException($"BatchSize must be ≥ 1, got {BatchSize}.");
         if (LearningRate <= 0 || double.IsNaN(LearningRate)) throw new ArgumentException($"LearningRate must be positive, got {LearningRate}.");

@@ -166,6 +166,28 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void A_fixed_number_of_frame_objects_makes_the_blob_count_independent_of_the_answer()
+    {
+        var options = new TestbedOptions { Categories = ["count"], CountFrameObjects = 5 };
+        var generator = new TestbedGenerator(options);
+        var answers = new List<int>();
+        foreach (var sample in generator.Generate(TestbedSplit.Val, 0, 25))
+        {
+            using var _ = sample;
+            var frame = PixelBox.FromArray(sample.Scene.Region!.Box);
+            var inside = sample.Scene.Objects.Where(o => o.Size == TestbedVocabulary.Small && frame.Intersects(o.PixelBox)).ToList();
+            var shape = TestbedVocabulary.Shapes.Single(s => sample.Question.Text.Contains($" {TestbedVocabulary.Plural(s)} "));
+            var n = int.Parse(sample.Question.Answer);
+            answers.Add(n);
+            // Whatever the answer, the frame holds five small objects, all wholly inside it; n of them have the shape.
+            Assert.Equal(5, inside.Count);
+            Assert.All(inside, o => Assert.True(frame.Contains(o.PixelBox), sample.Question.QuestionId));
+            Assert.Equal(n, inside.Count(o => o.Kind == shape));
+        }
+        Assert.Equal([0, 1, 2, 3, 4], answers.Distinct().Order());
+    }
+
     [Theory]
     [InlineData("InputSize", "100")]
     [InlineData("PatchSize", "0")]
@@ -179,6 +201,8 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
     [InlineData("QuadrantCountShare", "1.5")]
     [InlineData("CountObjectMinTokens", "0.1")]
     [InlineData("CountObjectMaxTokens", "0.3")]
+    [InlineData("CountFrameObjects", "4")]
+    [InlineData("CountFrameObjects", "12")]
     public void Impossible_options_throw_naming_option_and_value(string option, string value)
     {
         var o = new TestbedOptions();
@@ -196,6 +220,7 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
             "QuadrantCountShare" => o with { QuadrantCountShare = 1.5 },
             "CountObjectMinTokens" => o with { CountObjectMinTokens = 0.1 },
             "CountObjectMaxTokens" => o with { CountObjectMinTokens = 0.4, CountObjectMaxTokens = 0.3 },
+            "CountFrameObjects" => o with { CountFrameObjects = int.Parse(value) },
             _ => throw new InvalidOperationException(option),
         };
         var e = Assert.Throws<ArgumentException>(() => new TestbedGenerator(o));

@@ -92,14 +92,56 @@ public class BaseTrainerTests
         Assert.DoesNotContain(changed, n => n.StartsWith("language_model.", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void PatchPositionLoss_ChangesTheTower_AndAPositionRunResumesToTheSameResult()
+    {
+        using var temp = new TempFolder();
+        var withPosition = Quick with { PatchPositionLossWeight = 1.0 };
+        using var plain = new BaseTrainer(Quick, temp.File("p")).Run();
+        using var straight = new BaseTrainer(withPosition, temp.File("a")).Run();
+        const string tower = "vision_tower.vision_model.encoder.layers.0.self_attn.q_proj.weight";
+        Assert.False(plain.Model.state_dict()[tower].eq(straight.Model.state_dict()[tower]).all().item<bool>());
+
+        using var cts = new CancellationTokenSource();
+        var progress = new Inline(p => { if (p.Step == 4 && p.Message is null) cts.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => new BaseTrainer(withPosition, temp.File("c")).Run(progress, cts.Token));
+        // The position head is part of the checkpoint, so a resumed run continues it rather than starting a new one.
+        Assert.NotEmpty(Directory.EnumerateFiles(temp.File("c"), "position_head.safetensors", SearchOption.AllDirectories));
+        using var resumed = new BaseTrainer(withPosition, temp.File("c")).Run();
+        AssertSameWeights(straight.Model, resumed.Model);
+    }
+
+    [Fact]
+    public void PositionLoss_TargetsEachTokensRowAndColumnInRowMajorOrder()
+    {
+        const int grid = 3;
+        using var scope = torch.NewDisposeScope();
+        // Uniform logits: two cross-entropies over `grid` classes, ln(grid) each.
+        var uniform = BaseTrainer.PositionLoss(torch.zeros(2, grid * grid, 2 * grid), grid).item<float>();
+        Assert.Equal(2 * Math.Log(grid), uniform, 5);
+        // Logits that put token i at row i / grid and column i % grid give a loss near 0; transposed ones do not.
+        var right = torch.full(1, grid * grid, 2 * grid, -20f);
+        var transposed = torch.full(1, grid * grid, 2 * grid, -20f);
+        for (var i = 0; i < grid * grid; i++)
+        {
+            right[0, i, i / grid] = 20f; right[0, i, grid + i % grid] = 20f;
+            transposed[0, i, i % grid] = 20f; transposed[0, i, grid + i / grid] = 20f;
+        }
+        Assert.True(BaseTrainer.PositionLoss(right, grid).item<float>() < 1e-6);
+        Assert.True(BaseTrainer.PositionLoss(transposed, grid).item<float>() > 10);
+    }
+
     [Theory]
     [InlineData(-1, 0.5, "VisionSteps must be ≥ 0, got -1")]
     [InlineData(10, 0.0, "need PatchLossWeight > 0, got 0")]
     [InlineData(0, -0.5, "PatchLossWeight must be ≥ 0, got -0.5")]
-    public void ImpossibleOptions_AreRejectedBeforeAnyWork(int visionSteps, double patchWeight, string message)
+    [InlineData(0, 0.5, "PatchPositionLossWeight must be a finite weight ≥ 0, got -1", -1.0)]
+    [InlineData(0, 0.5, "PatchPositionLossWeight must be a finite weight ≥ 0, got NaN", double.NaN)]
+    [InlineData(0, 0.0, "PatchPositionLossWeight (0.5) is part of the per-token targets; it needs PatchLossWeight > 0, got 0", 0.5)]
+    public void ImpossibleOptions_AreRejectedBeforeAnyWork(int visionSteps, double patchWeight, string message, double positionWeight = 0)
     {
         using var temp = new TempFolder();
-        var ex = Assert.Throws<ArgumentException>(() => new BaseTrainer(Quick with { VisionSteps = visionSteps, PatchLossWeight = patchWeight }, temp.File("w")));
+        var ex = Assert.Throws<ArgumentException>(() => new BaseTrainer(Quick with { VisionSteps = visionSteps, PatchLossWeight = patchWeight, PatchPositionLossWeight = positionWeight }, temp.File("w")));
         Assert.Contains(message, ex.Message);
         Assert.False(Directory.Exists(temp.File("w")));
     }

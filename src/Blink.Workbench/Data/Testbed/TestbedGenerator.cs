@@ -179,9 +179,18 @@ public sealed class TestbedGenerator
                 // least one other shape is always inside, so counting the blobs in the frame (which the base
                 // resolution shows plainly) is never enough: the shapes, which need the zoom, decide the count.
                 var otherShapes = Shapes.Where(s => s != shape).ToArray();
-                var othersInside = rng.NextInclusive(1, 2);
-                for (var i = 0; i < othersInside; i++)
-                    PlaceSmall(plan, layout, rng, rng.Pick(otherShapes), rng.Pick(ColorNames), inner, side: CountSide(rng));
+                if (Options.CountFrameObjects is { } total)
+                {
+                    for (var i = n; i < total; i++)
+                        if (PlaceSmall(plan, layout, rng, rng.Pick(otherShapes), rng.Pick(ColorNames), inner, side: CountSide(rng)) is null)
+                            return null;
+                }
+                else
+                {
+                    var othersInside = rng.NextInclusive(1, 2);
+                    for (var i = 0; i < othersInside; i++)
+                        PlaceSmall(plan, layout, rng, rng.Pick(otherShapes), rng.Pick(ColorNames), inner, side: CountSide(rng));
+                }
                 var sameOutside = rng.NextInclusive(0, 2);
                 for (var i = 0; i < sameOutside; i++)
                     PlaceSmall(plan, layout, rng, shape, rng.Pick(ColorNames), layout.Usable, b => !b.Intersects(keepOut), CountSide(rng));

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 namespace Blink.Workbench.Data.Testbed;
 
 /// <summary>
@@ -67,6 +68,15 @@ public sealed record TestbedOptions
     internal double CountMinTokens => CountObjectMinTokens ?? SmallObjectMinTokens;
     internal double CountMaxTokens => CountObjectMaxTokens ?? SmallObjectMaxTokens;
 
+    /// <summary>
+    /// Small objects inside the frame of a count question, counted shape and other shapes together; null draws the
+    /// counted objects plus 1–2 of other shapes. With a fixed total the number of blobs in the frame, which the base
+    /// resolution shows plainly, says nothing about the answer: only the shapes, which need the zoom, do. Must exceed
+    /// <see cref="CountMax"/>, so that every frame holds at least one other shape.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? CountFrameObjects { get; init; }
+
     /// <summary>Side of the white frame of count questions, in tokens.</summary>
     public double FrameMinTokens { get; init; } = 2.5;
     public double FrameMaxTokens { get; init; } = 3.0;
@@ -134,6 +144,12 @@ public sealed record TestbedOptions
         var cell = (int)Math.Ceiling(CountMaxTokens * TokenPixels) + GapPixels;
         var frameInner = (int)(FrameMinTokens * TokenPixels) - 2 * FrameInsetPixels;
         var frameCells = frameInner > 0 ? (frameInner / cell) * (frameInner / cell) : 0;
+        if (CountFrameObjects is { } total && total <= CountMax)
+            throw Bad(nameof(CountFrameObjects), total, $"must exceed CountMax ({CountMax}) so that every frame holds at least one other shape.");
+        if (Categories.Contains(TestbedVocabulary.Count) && CountFrameObjects is { } inFrame && frameCells < inFrame)
+            throw Bad(nameof(CountFrameObjects), inFrame,
+                $"{inFrame} objects of up to {CountMaxTokens} tokens do not reliably fit a frame of {FrameMinTokens} tokens ({frameCells} cells); " +
+                "lower it or the count objects' size, or raise FrameMinTokens.");
         if (Categories.Contains(TestbedVocabulary.Count) && frameCells < CountMax + 2)
             throw Bad(nameof(CountMax), CountMax,
                 $"{CountMax} objects of up to {CountMaxTokens} tokens (+1 distractor) do not reliably fit a frame of {FrameMinTokens} tokens " +
