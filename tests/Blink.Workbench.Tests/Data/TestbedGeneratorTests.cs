@@ -188,6 +188,40 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
         Assert.Equal([0, 1, 2, 3, 4], answers.Distinct().Order());
     }
 
+    [Fact]
+    public void Count_pairs_put_two_counted_objects_in_one_base_token_and_keep_the_count()
+    {
+        var options = new TestbedOptions { Categories = ["count"], CountPairs = true };
+        var generator = new TestbedGenerator(options);
+        var tp = options.TokenPixels;
+        var totalPairs = 0;
+        foreach (var sample in generator.Generate(TestbedSplit.Val, 0, 25))
+        {
+            using var _ = sample;
+            var frame = PixelBox.FromArray(sample.Scene.Region!.Box);
+            var shape = TestbedVocabulary.Shapes.Single(s => sample.Question.Text.Contains($" {TestbedVocabulary.Plural(s)} "));
+            var counted = sample.Scene.Objects.Where(o => o.Size == TestbedVocabulary.Small && o.Kind == shape && frame.Contains(o.PixelBox)).Select(o => o.PixelBox).ToList();
+            var n = int.Parse(sample.Question.Answer);
+            Assert.Equal(n, counted.Count);
+            // At least n / 2 pairs of counted objects share a base token and sit exactly the pair gap apart; no two
+            // objects are closer than that (none overlap).
+            var pairs = 0;
+            for (var i = 0; i < counted.Count; i++)
+                for (var j = i + 1; j < counted.Count; j++)
+                {
+                    var (a, b) = (counted[i], counted[j]);
+                    var gap = Math.Max(Math.Max(b.X0 - a.X1, a.X0 - b.X1), Math.Max(b.Y0 - a.Y1, a.Y0 - b.Y1));
+                    Assert.True(gap >= options.PairGapPixels, $"{sample.Question.QuestionId}: objects {gap} px apart");
+                    if (Cell(a) == Cell(b) && gap == options.PairGapPixels) pairs++;
+                }
+            Assert.True(pairs >= n / 2, $"{sample.Question.QuestionId}: {pairs} pairs for a count of {n}");
+            totalPairs += pairs;
+        }
+        Assert.True(totalPairs >= 10, $"only {totalPairs} pairs in 25 count scenes");
+
+        (int, int) Cell(PixelBox b) => ((int)Math.Floor(b.CenterX / tp), (int)Math.Floor(b.CenterY / tp));
+    }
+
     [Theory]
     [InlineData("InputSize", "100")]
     [InlineData("PatchSize", "0")]
@@ -202,6 +236,8 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
     [InlineData("CountObjectMinTokens", "0.1")]
     [InlineData("CountObjectMaxTokens", "0.3")]
     [InlineData("CountFrameObjects", "4")]
+    [InlineData("CountPairGapPixels", "0")]
+    [InlineData("CountPairGapPixels", "8")]
     [InlineData("CountFrameObjects", "12")]
     public void Impossible_options_throw_naming_option_and_value(string option, string value)
     {
@@ -221,6 +257,7 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
             "CountObjectMinTokens" => o with { CountObjectMinTokens = 0.1 },
             "CountObjectMaxTokens" => o with { CountObjectMinTokens = 0.4, CountObjectMaxTokens = 0.3 },
             "CountFrameObjects" => o with { CountFrameObjects = int.Parse(value) },
+            "CountPairGapPixels" => o with { CountPairs = true, CountPairGapPixels = int.Parse(value) },
             _ => throw new InvalidOperationException(option),
         };
         var e = Assert.Throws<ArgumentException>(() => new TestbedGenerator(o));

@@ -172,7 +172,10 @@ public sealed class TestbedGenerator
                     plan.Region = new SceneRegion(SceneRegion.Quadrant, region.ToIntArray(), Quadrants[q]);
                     plan.Question = CountInQuadrantQuestion(shape, Quadrants[q]);
                 }
-                for (var i = 0; i < n; i++)
+                var pairs = Options.CountPairs && plan.Region?.Kind == SceneRegion.Frame ? n / 2 : 0;
+                for (var i = 0; i < pairs; i++)
+                    if (!PlaceCountPair(plan, layout, rng, shape, inner)) return null;
+                for (var i = 2 * pairs; i < n; i++)
                     if (PlaceSmall(plan, layout, rng, shape, rng.Pick(ColorNames), inner, side: CountSide(rng)) is null)
                         return null;
                 // Other shapes inside and the same shape outside make counting depend on both shape and place. At
@@ -287,6 +290,37 @@ public sealed class TestbedGenerator
         if (box is { } b)
             plan.Small.Add(new SceneObject(shape, color, Small, b.ToIntArray()));
         return box;
+    }
+
+    /// <summary>
+    /// Two objects of <paramref name="shape"/> side by side, <see cref="TestbedOptions.PairGapPixels"/> apart, with
+    /// both centres in the same token of the whole image; the pair keeps the usual gap to everything else.
+    /// </summary>
+    private bool PlaceCountPair(ScenePlan plan, SceneLayout layout, TestbedRandom rng, string shape, PixelBox area)
+    {
+        var tp = Options.TokenPixels;
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var (s1, s2) = (CountSide(rng), CountSide(rng));
+            var horizontal = rng.Next(0, 2) == 0;
+            var x = rng.NextInclusive((int)Math.Ceiling(area.X0), (int)Math.Floor(area.X1) - s1);
+            var y = rng.NextInclusive((int)Math.Ceiling(area.Y0), (int)Math.Floor(area.Y1) - s1);
+            var a = new PixelBox(x, y, x + s1, y + s1);
+            // The partner's near edge is the gap away; across the axis it is centred on the first, up to a few pixels.
+            var across = rng.NextInclusive(-(s1 / 4), s1 / 4);
+            var (bx, by) = horizontal
+                ? (x + s1 + Options.PairGapPixels, (int)Math.Round(a.CenterY - s2 / 2.0) + across)
+                : ((int)Math.Round(a.CenterX - s2 / 2.0) + across, y + s1 + Options.PairGapPixels);
+            var b = new PixelBox(bx, by, bx + s2, by + s2);
+            var sameToken = Math.Floor(a.CenterX / tp) == Math.Floor(b.CenterX / tp) && Math.Floor(a.CenterY / tp) == Math.Floor(b.CenterY / tp);
+            if (!sameToken || !area.Contains(b) || !layout.IsFree(a) || !layout.IsFree(b)) continue;
+            layout.Add(a);
+            layout.Add(b);
+            plan.Small.Add(new SceneObject(shape, rng.Pick(ColorNames), Small, a.ToIntArray()));
+            plan.Small.Add(new SceneObject(shape, rng.Pick(ColorNames), Small, b.ToIntArray()));
+            return true;
+        }
+        return false;
     }
 
     private PixelBox? PlaceDigit(ScenePlan plan, SceneLayout layout, TestbedRandom rng, int digit, string color)

@@ -77,6 +77,21 @@ public sealed record TestbedOptions
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? CountFrameObjects { get; init; }
 
+    /// <summary>
+    /// Draw the counted objects of a frame-count question in tight pairs (as many as the count allows; an odd count
+    /// leaves one single): the two objects of a pair sit <see cref="CountPairGapPixels"/> apart with both centres in the
+    /// same visual token of the whole image, so the base token grid sees one blob where the frame's zoom (about 2.5×)
+    /// puts them in different tokens. False (the default) places every object on its own.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool CountPairs { get; init; }
+
+    /// <summary>Gap between the two objects of a count pair, in rendered pixels (<see cref="CountPairs"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? CountPairGapPixels { get; init; }
+
+    internal int PairGapPixels => CountPairGapPixels ?? Math.Max(2, (int)Math.Round(0.05 * TokenPixels));
+
     /// <summary>Side of the white frame of count questions, in tokens.</summary>
     public double FrameMinTokens { get; init; } = 2.5;
     public double FrameMaxTokens { get; init; } = 3.0;
@@ -144,6 +159,8 @@ public sealed record TestbedOptions
         var cell = (int)Math.Ceiling(CountMaxTokens * TokenPixels) + GapPixels;
         var frameInner = (int)(FrameMinTokens * TokenPixels) - 2 * FrameInsetPixels;
         var frameCells = frameInner > 0 ? (frameInner / cell) * (frameInner / cell) : 0;
+        if (CountPairGapPixels is { } pairGap && (pairGap < 1 || pairGap >= GapPixels))
+            throw Bad(nameof(CountPairGapPixels), pairGap, $"must be at least 1 and below the gap kept between other objects ({GapPixels} px).");
         if (CountFrameObjects is { } total && total <= CountMax)
             throw Bad(nameof(CountFrameObjects), total, $"must exceed CountMax ({CountMax}) so that every frame holds at least one other shape.");
         if (Categories.Contains(TestbedVocabulary.Count) && CountFrameObjects is { } inFrame && frameCells < inFrame)
