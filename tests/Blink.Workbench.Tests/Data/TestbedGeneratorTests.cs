@@ -189,6 +189,27 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Other_shapes_in_the_count_frame_follow_their_range()
+    {
+        var options = new TestbedOptions { Categories = ["count"], CountOthersMin = 2, CountOthersMax = 4 };
+        var seen = new HashSet<int>();
+        foreach (var sample in new TestbedGenerator(options).Generate(TestbedSplit.Val, 0, 40))
+        {
+            using var _ = sample;
+            var frame = PixelBox.FromArray(sample.Scene.Region!.Box);
+            var shape = TestbedVocabulary.Shapes.Single(s => sample.Question.Text.Contains($" {TestbedVocabulary.Plural(s)} "));
+            var inside = sample.Scene.Objects.Where(o => o.Size == TestbedVocabulary.Small && frame.Intersects(o.PixelBox)).ToList();
+            Assert.Equal(int.Parse(sample.Question.Answer), inside.Count(o => o.Kind == shape));
+            var others = inside.Count(o => o.Kind != shape);
+            // A shape that does not fit is left out, so a frame may hold fewer, never more, and never fewer than one.
+            Assert.InRange(others, 1, 4);
+            seen.Add(others);
+        }
+        Assert.Contains(4, seen);
+        Assert.Contains(2, seen);
+    }
+
+    [Fact]
     public void Count_pairs_put_two_counted_objects_in_one_base_token_and_keep_the_count()
     {
         var options = new TestbedOptions { Categories = ["count"], CountPairs = true };
@@ -236,6 +257,8 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
     [InlineData("CountObjectMinTokens", "0.1")]
     [InlineData("CountObjectMaxTokens", "0.3")]
     [InlineData("CountFrameObjects", "4")]
+    [InlineData("CountOthersMin", "0")]
+    [InlineData("CountOthersMax", "1")]
     [InlineData("CountPairGapPixels", "0")]
     [InlineData("CountPairGapPixels", "8")]
     [InlineData("CountFrameObjects", "12")]
@@ -257,6 +280,8 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
             "CountObjectMinTokens" => o with { CountObjectMinTokens = 0.1 },
             "CountObjectMaxTokens" => o with { CountObjectMinTokens = 0.4, CountObjectMaxTokens = 0.3 },
             "CountFrameObjects" => o with { CountFrameObjects = int.Parse(value) },
+            "CountOthersMin" => o with { CountOthersMin = 0 },
+            "CountOthersMax" => o with { CountOthersMin = 2, CountOthersMax = 1 },
             "CountPairGapPixels" => o with { CountPairs = true, CountPairGapPixels = int.Parse(value) },
             _ => throw new InvalidOperationException(option),
         };

@@ -190,7 +190,7 @@ public sealed class TestbedGenerator
                 }
                 else
                 {
-                    var othersInside = rng.NextInclusive(1, 2);
+                    var othersInside = rng.NextInclusive(Options.CountOthersMin, Options.CountOthersMax);
                     for (var i = 0; i < othersInside; i++)
                         PlaceSmall(plan, layout, rng, rng.Pick(otherShapes), rng.Pick(ColorNames), inner, side: CountSide(rng));
                 }

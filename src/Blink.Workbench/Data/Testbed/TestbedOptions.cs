@@ -69,6 +69,15 @@ public sealed record TestbedOptions
     internal double CountMaxTokens => CountObjectMaxTokens ?? SmallObjectMaxTokens;
 
     /// <summary>
+    /// Objects of other shapes inside the frame of a count question, drawn uniformly in this range (unless
+    /// <see cref="CountFrameObjects"/> fixes the total). A wider range leaves the number of blobs in the frame, which the
+    /// base resolution shows plainly, less to say about the count; at least one keeps the blob count from ever
+    /// being the answer.
+    /// </summary>
+    public int CountOthersMin { get; init; } = 1;
+    public int CountOthersMax { get; init; } = 2;
+
+    /// <summary>
     /// Small objects inside the frame of a count question, counted shape and other shapes together; null draws the
     /// counted objects plus 1–2 of other shapes. With a fixed total the number of blobs in the frame, which the base
     /// resolution shows plainly, says nothing about the answer: only the shapes, which need the zoom, do. Must exceed
@@ -161,15 +170,17 @@ public sealed record TestbedOptions
         var frameCells = frameInner > 0 ? (frameInner / cell) * (frameInner / cell) : 0;
         if (CountPairGapPixels is { } pairGap && (pairGap < 1 || pairGap >= GapPixels))
             throw Bad(nameof(CountPairGapPixels), pairGap, $"must be at least 1 and below the gap kept between other objects ({GapPixels} px).");
+        if (CountOthersMin < 1) throw Bad(nameof(CountOthersMin), CountOthersMin, "must be at least 1, or counting the blobs in the frame answers some questions.");
+        if (CountOthersMax < CountOthersMin) throw Bad(nameof(CountOthersMax), CountOthersMax, $"must be at least CountOthersMin ({CountOthersMin}).");
         if (CountFrameObjects is { } total && total <= CountMax)
             throw Bad(nameof(CountFrameObjects), total, $"must exceed CountMax ({CountMax}) so that every frame holds at least one other shape.");
         if (Categories.Contains(TestbedVocabulary.Count) && CountFrameObjects is { } inFrame && frameCells < inFrame)
             throw Bad(nameof(CountFrameObjects), inFrame,
                 $"{inFrame} objects of up to {CountMaxTokens} tokens do not reliably fit a frame of {FrameMinTokens} tokens ({frameCells} cells); " +
                 "lower it or the count objects' size, or raise FrameMinTokens.");
-        if (Categories.Contains(TestbedVocabulary.Count) && frameCells < CountMax + 2)
+        if (Categories.Contains(TestbedVocabulary.Count) && CountFrameObjects is null && frameCells < CountMax + CountOthersMax)
             throw Bad(nameof(CountMax), CountMax,
-                $"{CountMax} objects of up to {CountMaxTokens} tokens (+1 distractor) do not reliably fit a frame of {FrameMinTokens} tokens " +
+                $"{CountMax} objects of up to {CountMaxTokens} tokens (+{CountOthersMax} of other shapes) do not reliably fit a frame of {FrameMinTokens} tokens " +
                 $"({frameCells} cells); lower CountMax or the count objects' size, or raise FrameMinTokens.");
         var bigCell = MaxObjectPixels + GapPixels;
         var imageCells = (ImageSize / bigCell) * (ImageSize / bigCell);
