@@ -18,5 +18,6 @@ internal static class CommandCatalog
         yield return EvalCommand.Create();
         yield return BenchmarksCommand.Create();
         yield return TestbedCommand.Create();
+        yield return ProbeCommand.Create();
     }
 }

@@ -48,6 +48,23 @@ public sealed class TestbedExampleSource
     {
         // Quadrant-count questions change meaning under a crop: they are always shown whole.
         if (view != TestbedView.Base && !ZoomAugmentation.IsZoomInvariant(sample.Scene)) view = TestbedView.Base;
+        var (pixels, toInput) = Render(sample, view, salt);
+        var (kinds, colors) = PatchLabels.For(sample.Scene, toInput, _preprocessor.Options.GridSize, _preprocessor.Options.PatchSize);
+        var grid = _preprocessor.Options.GridSize;
+        var patch = _preprocessor.Options.PatchSize;
+        var counted = _groundCountOnObjects ? CountedObjects(sample) : [];
+        var evidence = counted.Count > 0
+            ? GroundingLoss.MaskOfBoxes(counted.Select(toInput), grid, patch)
+            : GroundingLoss.EvidenceMask(toInput(sample.Question.Evidence), grid, patch);
+        return Build(sample.Question, view, pixels) with { PatchKinds = kinds, PatchColors = colors, EvidenceMask = evidence };
+    }
+
+    /// <summary>
+    /// The model-input pixels (CHW) of one view of a sample, and the map from original-image pixel boxes to model-input
+    /// pixels in that view (whole image: the preprocessing geometry; a crop: its offset and resize, then the geometry).
+    /// </summary>
+    public (float[] Pixels, Func<PixelBox, PixelBox> ToInput) Render(TestbedSample sample, TestbedView view, ulong salt = 0)
+    {
         float[] pixels;
         Func<PixelBox, PixelBox> toInput;
         switch (view)
@@ -79,14 +96,7 @@ public sealed class TestbedExampleSource
                 break;
             }
         }
-        var (kinds, colors) = PatchLabels.For(sample.Scene, toInput, _preprocessor.Options.GridSize, _preprocessor.Options.PatchSize);
-        var grid = _preprocessor.Options.GridSize;
-        var patch = _preprocessor.Options.PatchSize;
-        var counted = _groundCountOnObjects ? CountedObjects(sample) : [];
-        var evidence = counted.Count > 0
-            ? GroundingLoss.MaskOfBoxes(counted.Select(toInput), grid, patch)
-            : GroundingLoss.EvidenceMask(toInput(sample.Question.Evidence), grid, patch);
-        return Build(sample.Question, view, pixels) with { PatchKinds = kinds, PatchColors = colors, EvidenceMask = evidence };
+        return (pixels, toInput);
     }
 
     public TestbedExample Build(TestbedQuestion question, TestbedView view, float[] pixels)

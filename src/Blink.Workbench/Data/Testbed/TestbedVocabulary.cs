@@ -98,6 +98,17 @@ public static class TestbedVocabulary
         return $"Is the small {colorA} {shapeA} {phrase} the small {colorB} {shapeB}?";
     }
 
+    /// <summary>The two objects and the relation of a position question (as <see cref="PositionQuestion"/> writes it).</summary>
+    public sealed record PositionParts(string ColorA, string ShapeA, string Relation, string ColorB, string ShapeB);
+
+    private static readonly Lazy<Dictionary<string, PositionParts>> PositionQuestions = new(() =>
+        (from ca in ColorNames from sa in Shapes from r in Relations from cb in ColorNames from sb in Shapes
+         select new PositionParts(ca, sa, r, cb, sb)).ToDictionary(p => PositionQuestion(p.ColorA, p.ShapeA, p.Relation, p.ColorB, p.ShapeB)));
+
+    /// <summary>Reads back a position question (without the short-answer suffix); null when it is not one.</summary>
+    public static PositionParts? ParsePositionQuestion(string question) =>
+        PositionQuestions.Value.GetValueOrDefault(question);
+
     /// <summary>Question text as written to question files: the question, a newline, the short-answer suffix.</summary>
     public static string WithSuffix(string question) => question + "\n" + ShortAnswerSuffix;
 

@@ -1,0 +1,156 @@
+using Blink.Workbench.Data.Testbed;
+using Blink.Workbench.Imaging;
+using Blink.Workbench.Models;
+using Blink.Workbench.Models.Decoding;
+using Blink.Workbench.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Blink.Workbench.Analysis;
+
+/// <summary>What <see cref="PositionProbe"/> looks at.</summary>
+public sealed record PositionProbeOptions
+{
+    /// <summary>Position questions to probe (the first 70% fit each probe, the rest score it).</summary>
+    public int Questions { get; init; } = 1000;
+    public TestbedSplit Split { get; init; } = TestbedSplit.Val;
+    /// <summary>Whole image (what vanilla sees) or the evidence crop (what the zoom oracle sees).</summary>
+    public TestbedView View { get; init; } = TestbedView.Base;
+    /// <summary>The testbed the questions come from (restricted to position questions); default: the embedded one.</summary>
+    public TestbedOptions Testbed { get; init; } = new();
+
+    public void Validate()
+    {
+        if (Questions < 20) throw new ArgumentException($"PositionProbeOptions.Questions = {Questions}: the probes need at least 20 questions.");
+        if (View == TestbedView.RandomZoom) throw new ArgumentException("PositionProbeOptions.View: probe the whole image (Base) or the evidence crop (EvidenceCrop), not a random zoom.");
+    }
+}
+
+/// <summary>One decoder layer: where the last prompt token looks, and what its hidden state after the layer knows.</summary>
+/// <param name="AttentionOnFirst">Mean head-mean attention of the last prompt token on the visual token under the first-named object.</param>
+/// <param name="AttentionOnSecond">The same for the second-named object.</param>
+/// <param name="KnowsRelation">Held-out accuracy of a linear probe for "the first object comes first along the question's axis".</param>
+/// <param name="KnowsAnswer">Held-out accuracy of a linear probe for the yes/no answer.</param>
+public sealed record PositionProbeLayer(int Layer, double AttentionOnFirst, double AttentionOnSecond, double KnowsRelation, double KnowsAnswer);
+
+/// <param name="FeaturesKnowRelation">Probe on the visual features (projector output) of both objects' tokens, concatenated.</param>
+/// <param name="FirstFeatureKnowsRelation">Probe on the first object's token alone.</param>
+/// <param name="SharedToken">Share of questions whose two objects fall in the same visual token of this view.</param>
+/// <param name="ModelAccuracy">The model's own closed-set accuracy on these questions, for comparison.</param>
+public sealed record PositionProbeResult(
+    int Questions, TestbedView View, double UniformAttention, double SharedToken, double ModelAccuracy,
+    double FeaturesKnowRelation, double FirstFeatureKnowsRelation, IReadOnlyList<PositionProbeLayer> Layers);
+
+/// <summary>
+/// Where a model loses the answer to a relative-position question ("Is the small red circle to the left of the small
+/// blue star?"): in the visual features (do the two objects' tokens say where they are?), in the attention (does the
+/// last prompt token look at the first object rather than the second?), or in the decoder (does its hidden state, layer
+/// by layer, carry the relation and the answer?). Each "knows" is a <see cref="RidgeProbe"/> held-out accuracy: 50% is
+/// chance. The relation probes are fitted per axis (left/right questions, above/below questions) and pooled.
+/// </summary>
+public static class PositionProbe
+{
+    public static PositionProbeResult Run(ModelBundle bundle, PositionProbeOptions options, IProgress<int>? progress = null, CancellationToken ct = default)
+    {
+        options.Validate();
+        var generator = new TestbedGenerator(options.Testbed with { Categories = [TestbedVocabulary.Position] });
+        var source = new TestbedExampleSource(generator, bundle.Preprocessor, bundle.Prompts);
+        var grid = bundle.Preprocessor.Options.GridSize;
+        var patch = bundle.Preprocessor.Options.PatchSize;
+        var n = options.Questions;
+        var first = new float[n][];
+        var pair = new float[n][];
+        var precedes = new bool[n];
+        var horizontal = new bool[n];
+        var yes = new bool[n];
+        var correct = 0;
+        var shared = 0;
+        Dictionary<int, float[][]>? hidden = null;
+        Dictionary<int, (double A, double B)>? attention = null;
+
+        using var _ = torch.no_grad();
+        for (var i = 0; i < n; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            using var sample = generator.Generate(options.Split, i);
+            var parts = TestbedVocabulary.ParsePositionQuestion(sample.Question.Question)
+                        ?? throw new InvalidDataException($"{sample.Question.QuestionId}: '{sample.Question.Question}' is not a position question of this testbed.");
+            var a = ObjectBox(sample, parts.ColorA, parts.ShapeA);
+            var b = ObjectBox(sample, parts.ColorB, parts.ShapeB);
+            horizontal[i] = parts.Relation is "left" or "right";
+            precedes[i] = horizontal[i] ? a.CenterX < b.CenterX : a.CenterY < b.CenterY;
+            yes[i] = sample.Question.Answer == "yes";
+
+            var (pixels, toInput) = source.Render(sample, options.View);
+            var example = source.Build(sample.Question, options.View, pixels);
+            var (tokenA, tokenB) = (Token(toInput(a), grid, patch), Token(toInput(b), grid, patch));
+            if (tokenA == tokenB) shared++;
+
+            using var scope = NewDisposeScope();
+            using var batch = TestbedBatch.Create([example], bundle.Tokenizer.PadId, bundle.Tokenizer.EosId, withAnswer: false, bundle.Model.Device);
+            var features = bundle.Model.GetImageFeatures(batch.Pixels);
+            first[i] = features[0, tokenA].to(ScalarType.Float32).cpu().ToFloatArray();
+            pair[i] = first[i].Concat(features[0, tokenB].to(ScalarType.Float32).cpu().ToFloatArray()).ToArray();
+            var recorder = new LastTokenRecorder();
+            var logits = bundle.Model.forward(new LlavaInput(batch.InputIds, null, Interceptor: recorder, ImageFeatures: features)).Logits;
+            var choiceLogits = logits[0, -1].index(torch.tensor(example.ChoiceIds.Select(c => (long)c).ToArray(), device: logits.device));
+            if (example.ChoiceIds[choiceLogits.argmax().item<long>()] == example.AnswerId) correct++;
+
+            hidden ??= recorder.Hidden.Keys.ToDictionary(l => l, _ => new float[n][]);
+            attention ??= recorder.Hidden.Keys.ToDictionary(l => l, _ => (0.0, 0.0));
+            foreach (var (layer, h) in recorder.Hidden)
+            {
+                hidden[layer][i] = h;
+                var map = recorder.Attention[layer];
+                attention[layer] = (attention[layer].A + map[tokenA] / n, attention[layer].B + map[tokenB] / n);
+            }
+            progress?.Report(i + 1);
+        }
+
+        var layers = hidden!.Keys.Order().Select(l => new PositionProbeLayer(
+            l, attention![l].A, attention[l].B, ByAxis(hidden[l], precedes, horizontal), RidgeProbe.HeldOutAccuracy(hidden[l], yes))).ToArray();
+        return new PositionProbeResult(n, options.View, 1.0 / (grid * grid), (double)shared / n, (double)correct / n,
+            ByAxis(pair, precedes, horizontal), ByAxis(first, precedes, horizontal), layers);
+    }
+
+    /// <summary>Probes each axis on its own questions (a left/right relation is not an above/below one) and pools the scores by their held-out rows.</summary>
+    private static double ByAxis(float[][] x, bool[] label, bool[] horizontal)
+    {
+        double hits = 0, rows = 0;
+        foreach (var axis in new[] { true, false })
+        {
+            var idx = Enumerable.Range(0, x.Length).Where(i => horizontal[i] == axis).ToArray();
+            if (idx.Length < 10 || idx.Select(i => label[i]).Distinct().Count() < 2) continue;
+            var held = idx.Length - (int)Math.Round(0.7 * idx.Length);
+            hits += held * RidgeProbe.HeldOutAccuracy(idx.Select(i => x[i]).ToArray(), idx.Select(i => label[i]).ToArray());
+            rows += held;
+        }
+        return rows == 0 ? double.NaN : hits / rows;
+    }
+
+    private static PixelBox ObjectBox(TestbedSample sample, string color, string shape) =>
+        sample.Scene.Objects.FirstOrDefault(o => o.Size == TestbedVocabulary.Small && o.Color == color && o.Kind == shape)?.PixelBox
+        ?? throw new InvalidDataException($"{sample.Question.QuestionId}: the scene has no small {color} {shape}.");
+
+    /// <summary>The visual token under a box's centre (row-major), clamped to the grid.</summary>
+    internal static int Token(PixelBox inputBox, int grid, int patch) =>
+        Math.Clamp((int)Math.Floor(inputBox.CenterY / patch), 0, grid - 1) * grid + Math.Clamp((int)Math.Floor(inputBox.CenterX / patch), 0, grid - 1);
+
+    /// <summary>Per layer, the last prompt token's hidden state after the layer and its head-mean attention over the visual tokens.</summary>
+    private sealed class LastTokenRecorder : IDecoderInterceptor
+    {
+        public Dictionary<int, float[]> Hidden { get; } = [];
+        public Dictionary<int, float[]> Attention { get; } = [];
+
+        public AttentionRequest BeforeLayer(int layer, DecoderState state) => state.IsPrefill ? AttentionRequest.LastRow(state) : AttentionRequest.None;
+
+        public void AfterLayer(int layer, DecoderState state, AttentionObservation observation)
+        {
+            if (!state.IsPrefill) return;
+            var layout = state.Layout ?? throw new InvalidOperationException("The position probe needs an image in the prompt.");
+            Hidden[layer] = state.HiddenStates[0, state.Length - 1].to(ScalarType.Float32).cpu().ToFloatArray();
+            var rows = observation.RowProbabilities ?? throw new InvalidOperationException($"Layer {layer} reported no attention row.");
+            Attention[layer] = rows[0].select(1, rows.shape[2] - 1).mean([0]).narrow(0, layout.ImageStart, layout.ImageLength).cpu().ToFloatArray();
+        }
+    }
+}
