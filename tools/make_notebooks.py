@@ -66,7 +66,7 @@ nb = head("# 1 · Pilot: where does the model look, layer by layer?",
  "Blink starts from an observation (paper §3, pilot study): the attention of the answer position on the image tokens is diffuse in early layers, "
  "concentrates on the question's evidence in the middle layers and fades again late. Blink acts only inside that band. "
  "Study 1 measures it; study 2 checks that *expanding* the salient region there helps more than expanding a random one.",
- "var samples = 60;        // testbed questions studied\nvar heatmapSamples = 2;  // questions drawn as per-layer heatmaps")
+ "var samples = 60;        // testbed questions studied\nvar heatmapSamples = 2;  // questions drawn as per-layer heatmaps\nvar probeQuestions = 300; // position questions for the linear probes")
 nb.md("## Data\nA generated validation split of the synthetic testbed: small scenes whose questions need one region (a colour, a digit, a shape) with a known evidence box.")
 nb.code(DATA.replace("{n}", "samples"))
 nb.md("## Study 1 — attention across layers\nOne forward per question records, for every decoder layer, the last prompt token's attention over the visual tokens.")
@@ -81,6 +81,14 @@ nb.md("## Study 2 — one forced expansion\nAt the band's peak we force one ×2 
 nb.code("var forcedLayer = Math.Min(study.Band.Peak, layers - 2);\nvar forced = ForcedExpansionStudy.Run(new MethodRunner(bundle), benchmark, items, forcedLayer, new EvaluationOptions(Path.Combine(work, \"forced\")), blink);\ndisplay(HTML(\"<pre>\" + System.Net.WebUtility.HtmlEncode(forced.ToMarkdown()) + \"</pre>\"));")
 nb.code("PilotFigures.CategoryBars(ResultsSummary.FromTable(forced, $\"Forced expansion after layer {forcedLayer}\")).Chart")
 nb.md("If the salient expansion helps at least as much as the random one, the saliency scan finds what matters — the premise of Blink's region selection.")
+nb.md("## Probing a failure: relative position\nThe tiny model answers \"Is the small red circle to the left of the small blue star?\" at chance, even from the zoomed crop. "
+      "Linear probes ask where the answer is lost: do the two objects' visual tokens say where they are, does the last prompt token look at the first object rather than the second, "
+      "and does its hidden state after each layer carry the relation or the answer? 50% is chance.")
+nb.code("""var probe = PositionProbe.Run(bundle, new PositionProbeOptions { Questions = probeQuestions, View = TestbedView.EvidenceCrop });
+display(HTML("<pre>" + System.Net.WebUtility.HtmlEncode(probe.ToMarkdown()) + "</pre>"));""")
+nb.md("Each probe is scored on the held-out 30% of the questions, so with 300 questions ±10 points is noise (`blink probe position` uses 1,000). "
+      "On the crop the two objects are tokens apart, yet their features do not carry the relation and the attention splits evenly between them: "
+      "the model was never taught where a token is, nor which of two named objects a question asks about (docs/testbed.md).")
 nb.code(CLEANUP)
 nb.write("01-pilot-layer-attention.ipynb")
 

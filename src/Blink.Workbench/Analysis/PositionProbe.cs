@@ -39,7 +39,23 @@ public sealed record PositionProbeLayer(int Layer, double AttentionOnFirst, doub
 /// <param name="ModelAccuracy">The model's own closed-set accuracy on these questions, for comparison.</param>
 public sealed record PositionProbeResult(
     int Questions, TestbedView View, double UniformAttention, double SharedToken, double ModelAccuracy,
-    double FeaturesKnowRelation, double FirstFeatureKnowsRelation, IReadOnlyList<PositionProbeLayer> Layers);
+    double FeaturesKnowRelation, double FirstFeatureKnowsRelation, IReadOnlyList<PositionProbeLayer> Layers)
+{
+    /// <summary>The result as a Markdown summary line and per-layer table (held-out probe accuracies; 50% is chance).</summary>
+    public string ToMarkdown()
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var sb = new System.Text.StringBuilder();
+        sb.AppendLine(string.Format(c, "{0} position questions, {1} view: the model answers {2:P1}; visual features of both objects → relation {3:P1} (first object alone {4:P1}); both in one token in {5:P0}.",
+            Questions, View == TestbedView.Base ? "whole-image" : "evidence-crop", ModelAccuracy, FeaturesKnowRelation, FirstFeatureKnowsRelation, SharedToken));
+        sb.AppendLine();
+        sb.AppendLine(string.Format(c, "| layer | attention on 1st | attention on 2nd (uniform {0:F3}) | hidden → relation | hidden → answer |", UniformAttention));
+        sb.AppendLine("|---|---|---|---|---|");
+        foreach (var l in Layers)
+            sb.AppendLine(string.Format(c, "| {0} | {1:F3} | {2:F3} | {3:P1} | {4:P1} |", l.Layer, l.AttentionOnFirst, l.AttentionOnSecond, l.KnowsRelation, l.KnowsAnswer));
+        return sb.ToString();
+    }
+}
 
 /// <summary>
 /// Where a model loses the answer to a relative-position question ("Is the small red circle to the left of the small

@@ -79,6 +79,8 @@ public class PositionProbeTests
             Assert.InRange(l.KnowsRelation, 0, 1);
             Assert.InRange(l.KnowsAnswer, 0, 1);
         });
+        var rows = r.ToMarkdown().Split('\n').Where(line => line.Length > 2 && line.StartsWith("| ", StringComparison.Ordinal) && char.IsDigit(line[2])).ToArray();
+        Assert.Equal(r.Layers.Select(l => $"| {l.Layer} |"), rows.Select(line => line[..(line.IndexOf('|', 1) + 1)]));
         var predicted = ClosedSetPredictor.Predict(bundle.Model, examples, bundle.Tokenizer.PadId, bundle.Tokenizer.EosId);
         Assert.Equal(ClosedSetPredictor.Accuracy(examples, predicted).Overall, r.ModelAccuracy, 9);
     }
