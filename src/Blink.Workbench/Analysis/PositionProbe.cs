@@ -109,8 +109,7 @@ public static class PositionProbe
             pair[i] = first[i].Concat(features[0, tokenB].to(ScalarType.Float32).cpu().ToFloatArray()).ToArray();
             var recorder = new LastTokenRecorder();
             var logits = bundle.Model.forward(new LlavaInput(batch.InputIds, null, Interceptor: recorder, ImageFeatures: features)).Logits;
-            var choiceLogits = logits[0, -1].index(torch.tensor(example.ChoiceIds.Select(c => (long)c).ToArray(), device: logits.device));
-            if (example.ChoiceIds[choiceLogits.argmax().item<long>()] == example.AnswerId) correct++;
+            if (ClosedSetPredictor.BestChoice(logits[0, -1].cpu(), example.ChoiceIds) == example.AnswerId) correct++;
 
             hidden ??= recorder.Hidden.Keys.ToDictionary(l => l, _ => new float[n][]);
             attention ??= recorder.Hidden.Keys.ToDictionary(l => l, _ => (0.0, 0.0));

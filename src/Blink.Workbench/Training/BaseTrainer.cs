@@ -87,6 +87,10 @@ public sealed class BaseTrainer
         model.train();
         var lossWindow = new Queue<double>();
         var groundingLayers = _options.GroundingLossWeight > 0 ? GroundingLayers(config) : null;
+        // The per-token targets: object kind and colour, plus the token's grid place when asked for.
+        Tensor TokenLoss(Tensor features, IReadOnlyList<TestbedExample> examples) => positionHead is null
+            ? PatchLoss(patchHead.forward(features), examples)
+            : PatchLoss(patchHead.forward(features), examples).Plus(_options.PatchPositionLossWeight * PositionLoss(positionHead.forward(features), grid));
         for (var step = state.Step; step < totalSteps; step++)
         {
             ct.ThrowIfCancellationRequested();
@@ -105,9 +109,6 @@ public sealed class BaseTrainer
                     : BatchFor(step, pool);
                 using var batch = TestbedBatch.Create(examples, tokenizer.PadId, tokenizer.EosId, withAnswer: true, model.Device);
                 var features = model.GetImageFeatures(batch.Pixels);
-                Tensor TokenLoss(Tensor f, IReadOnlyList<TestbedExample> e) => positionHead is null
-                    ? PatchLoss(patchHead.forward(f), e)
-                    : PatchLoss(patchHead.forward(f), e).Plus(_options.PatchPositionLossWeight * PositionLoss(positionHead.forward(f), grid));
                 Tensor lossTensor;
                 if (visionOnly) lossTensor = TokenLoss(features, examples);
                 else

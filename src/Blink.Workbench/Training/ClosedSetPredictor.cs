@@ -26,19 +26,22 @@ public static class ClosedSetPredictor
             var last = torch.tensor(batch.LastPromptIndex, device: logits.device);
             var next = logits[rows, last].cpu(); // [B, V]
             for (var i = 0; i < chunk.Length; i++)
-            {
-                var choices = chunk[i].ChoiceIds;
-                var best = choices[0];
-                var bestScore = float.NegativeInfinity;
-                foreach (var c in choices)
-                {
-                    var s = next[i, c].item<float>();
-                    if (s > bestScore) { bestScore = s; best = c; }
-                }
-                predictions[start + i] = best;
-            }
+                predictions[start + i] = BestChoice(next[i], chunk[i].ChoiceIds);
         }
         return predictions;
+    }
+
+    /// <summary>The candidate token with the highest logit in <paramref name="next"/> ([V]); the first on a tie.</summary>
+    public static int BestChoice(Tensor next, IReadOnlyList<int> choices)
+    {
+        var best = choices[0];
+        var bestScore = float.NegativeInfinity;
+        foreach (var c in choices)
+        {
+            var s = next[c].item<float>();
+            if (s > bestScore) { bestScore = s; best = c; }
+        }
+        return best;
     }
 
     /// <summary>Accuracy overall and per category.</summary>
