@@ -12,11 +12,13 @@ per=${1:-1000}; shift || true
 out=artifacts/headroom
 eval_out=${HEADROOM_EVAL:-$out/eval}
 [ -f src/Blink.Cli/bin/Release/net10.0/blink.dll ] || { echo "build first: ./build.sh build" >&2; exit 2; }
-# The question set is reused when it has the asked size (re-running resumes the evaluation; blink eval refuses to
-# resume answers that another model gave: delete the answers folder then, or name another one). Another size
-# rewrites the questions and starts the evaluation over.
+# The question set is reused when it has the asked size and was made with the current default testbed options
+# (re-running resumes the evaluation; blink eval refuses to resume answers that another model gave: delete the answers
+# folder then, or name another one). Another size or changed defaults rewrite the questions and start over.
 n=$((6 * per))
-if [ "$(cat "$out/data/test/questions.jsonl" 2>/dev/null | wc -l)" != "$n" ]; then
+probe=$(mktemp -d); trap 'rm -rf "$probe"' EXIT
+blink testbed --train 0 --val 0 --test 0 --out "$probe" > /dev/null
+if [ "$(cat "$out/data/test/questions.jsonl" 2>/dev/null | wc -l)" != "$n" ] || ! cmp -s "$probe/options.json" "$out/data/options.json"; then
   rm -rf "$eval_out"
   blink testbed --train 0 --val 0 --test "$n" --out "$out/data" --force
 fi

@@ -83,8 +83,13 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
             using (sample)
             {
                 var small = sample.Scene.Objects.Where(x => x.IsSmall).ToList();
+                // Count questions draw their items (counted, and the same shape outside the frame) in the count range.
+                bool InRange(SceneObject x, double? min, double? max) =>
+                    x.PixelBox.Width >= min * o.TokenPixels - 1 && x.PixelBox.Width <= max * o.TokenPixels + 1;
                 foreach (var x in small.Where(x => x.Kind != "digit"))
-                    Assert.InRange(x.PixelBox.Width, o.SmallObjectMinTokens * o.TokenPixels - 1, o.SmallObjectMaxTokens * o.TokenPixels + 1);
+                    Assert.True(InRange(x, o.SmallObjectMinTokens, o.SmallObjectMaxTokens)
+                                || (sample.Question.Category == "count" && InRange(x, o.CountObjectMinTokens, o.CountObjectMaxTokens)),
+                        $"{sample.Question.QuestionId}: a {x.Kind} {x.PixelBox.Width} px wide");
                 for (var i = 0; i < small.Count; i++)
                     for (var j = i + 1; j < small.Count; j++)
                         Assert.False(small[i].PixelBox.Intersects(small[j].PixelBox), $"{sample.Question.QuestionId}: objects {i} and {j} overlap");
@@ -141,6 +146,30 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Default_count_questions_count_tiny_items_that_the_frame_crop_enlarges()
+    {
+        var options = new TestbedOptions { Categories = ["count"] };
+        var tp = options.TokenPixels;
+        foreach (var sample in new TestbedGenerator(options).Generate(TestbedSplit.Val, 0, 25))
+        {
+            using var _ = sample;
+            var id = sample.Question.QuestionId;
+            var frame = PixelBox.FromArray(sample.Scene.Region!.Box);
+            Assert.InRange(frame.Width, Math.Floor(1.5 * tp), Math.Ceiling(1.75 * tp));
+            var shape = TestbedVocabulary.Shapes.Single(s => sample.Question.Text.Contains($" {TestbedVocabulary.Plural(s)} "));
+            var inside = sample.Scene.Objects.Where(o => o.Size == TestbedVocabulary.Small && frame.Intersects(o.PixelBox)).ToList();
+            // Only the counted items are in the frame, each 2–3 input pixels (0.15–0.2 tokens) at the base resolution.
+            Assert.Equal(int.Parse(sample.Question.Answer), inside.Count);
+            Assert.All(inside, o => Assert.Equal(shape, o.Kind));
+            Assert.All(inside, o => Assert.InRange(o.Box[2] - o.Box[0], (int)Math.Round(0.15 * tp), (int)Math.Round(0.2 * tp)));
+            // The evidence crop fills the model input, so its zoom is the image side over the crop's longer side.
+            var evidence = PixelBox.FromArray(sample.Question.EvidenceBox);
+            var zoom = options.ImageSize / Math.Max(evidence.Width, evidence.Height);
+            Assert.True(zoom >= 3.5, $"{id}: the frame's crop zooms only {zoom:0.00}x");
+        }
+    }
+
+    [Fact]
     public void Count_object_size_applies_to_the_objects_in_the_frame_and_not_to_other_questions()
     {
         var options = new TestbedOptions { Categories = ["count", "shape"], CountObjectMinTokens = 0.35, CountObjectMaxTokens = 0.38 };
@@ -154,8 +183,8 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
             {
                 var frame = PixelBox.FromArray(sample.Scene.Region!.Box);
                 var inside = small.Where(o => frame.Contains(o.PixelBox)).ToList();
-                // Every object in the frame (the counted shape and at least one other) is drawn in the count range.
-                Assert.True(inside.Count >= 1 + int.Parse(sample.Question.Answer), sample.Question.QuestionId);
+                // Every object in the frame (the counted shapes, and no others by default) is drawn in the count range.
+                Assert.Equal(int.Parse(sample.Question.Answer), inside.Count);
                 Assert.All(inside, o => Assert.InRange(o.Box[2] - o.Box[0], lo, hi));
             }
             else
@@ -257,7 +286,7 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
     [InlineData("CountObjectMinTokens", "0.1")]
     [InlineData("CountObjectMaxTokens", "0.3")]
     [InlineData("CountFrameObjects", "4")]
-    [InlineData("CountOthersMin", "0")]
+    [InlineData("CountOthersMin", "-1")]
     [InlineData("CountOthersMax", "1")]
     [InlineData("CountPairGapPixels", "0")]
     [InlineData("CountPairGapPixels", "8")]
@@ -269,7 +298,7 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
         {
             "InputSize" => o with { InputSize = 100 },
             "PatchSize" => o with { PatchSize = 0 },
-            "CountMax" => o with { CountMax = 9 },
+            "CountMax" => o with { CountMax = 9, CountObjectMinTokens = 0.4, CountObjectMaxTokens = 0.6 },
             "CountMin" => o with { CountMin = -1 },
             "FillerObjectsMax" => o with { FillerObjectsMax = 400 },
             "SmallObjectMaxTokens" => o with { SmallObjectMaxTokens = 2 },
@@ -280,7 +309,7 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
             "CountObjectMinTokens" => o with { CountObjectMinTokens = 0.1 },
             "CountObjectMaxTokens" => o with { CountObjectMinTokens = 0.4, CountObjectMaxTokens = 0.3 },
             "CountFrameObjects" => o with { CountFrameObjects = int.Parse(value) },
-            "CountOthersMin" => o with { CountOthersMin = 0 },
+            "CountOthersMin" => o with { CountOthersMin = -1 },
             "CountOthersMax" => o with { CountOthersMin = 2, CountOthersMax = 1 },
             "CountPairGapPixels" => o with { CountPairs = true, CountPairGapPixels = int.Parse(value) },
             _ => throw new InvalidOperationException(option),
@@ -331,7 +360,7 @@ public class TestbedGoldenTests(ITestOutputHelper output)
         }
         var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
         output.WriteLine(hash);
-        Assert.Equal("6FF31B3047FFB35480A082362931C0DE2BB6AF6E6ED468F80B773A55C8D388C5", hash);
+        Assert.Equal("797DC0C51EEE4697B1216A8CDD036ED12763F2B0ACD4953B043DCC601552F00E", hash);
     }
 }
 

@@ -59,23 +59,25 @@ public sealed record TestbedOptions
 
     /// <summary>
     /// Side of the objects of count questions — the counted shape and the other shapes inside and outside the frame —
-    /// in tokens; null uses <see cref="SmallObjectMinTokens"/>/<see cref="SmallObjectMaxTokens"/>. Smaller items hide
-    /// their shapes from the whole image while the frame's crop still shows them.
+    /// in tokens; null uses <see cref="SmallObjectMinTokens"/>/<see cref="SmallObjectMaxTokens"/>. The default,
+    /// 0.15–0.2 tokens (2–3 input pixels at the base resolution, 8–11 after the frame's zoom of about 3.7×), makes
+    /// counting a question of tiny items: the whole image shows specks that merge and vary in size, the crop shows
+    /// separate blobs (docs/testbed.md, session 7).
     /// </summary>
-    public double? CountObjectMinTokens { get; init; }
-    public double? CountObjectMaxTokens { get; init; }
+    public double? CountObjectMinTokens { get; init; } = 0.15;
+    public double? CountObjectMaxTokens { get; init; } = 0.2;
 
     internal double CountMinTokens => CountObjectMinTokens ?? SmallObjectMinTokens;
     internal double CountMaxTokens => CountObjectMaxTokens ?? SmallObjectMaxTokens;
 
     /// <summary>
     /// Objects of other shapes inside the frame of a count question, drawn uniformly in this range (unless
-    /// <see cref="CountFrameObjects"/> fixes the total). A wider range leaves the number of blobs in the frame, which the
-    /// base resolution shows plainly, less to say about the count; at least one keeps the blob count from ever
-    /// being the answer.
+    /// <see cref="CountFrameObjects"/> fixes the total). None by default: with tiny count objects the number of specks
+    /// is itself the fine detail. With objects large enough to be counted as blobs in the whole image, other shapes
+    /// make the shapes decide the count (the design of sessions 4–6: 1–2 others, headroom about 10 points).
     /// </summary>
-    public int CountOthersMin { get; init; } = 1;
-    public int CountOthersMax { get; init; } = 2;
+    public int CountOthersMin { get; init; }
+    public int CountOthersMax { get; init; }
 
     /// <summary>
     /// Small objects inside the frame of a count question, counted shape and other shapes together; null draws the
@@ -101,9 +103,12 @@ public sealed record TestbedOptions
 
     internal int PairGapPixels => CountPairGapPixels ?? Math.Max(2, (int)Math.Round(0.05 * TokenPixels));
 
-    /// <summary>Side of the white frame of count questions, in tokens.</summary>
-    public double FrameMinTokens { get; init; } = 2.5;
-    public double FrameMaxTokens { get; init; } = 3.0;
+    /// <summary>
+    /// Side of the white frame of count questions, in tokens. The frame's evidence crop (the frame plus a quarter
+    /// token on each side) fills the input, so a smaller frame is a stronger zoom: 1.5–1.75 tokens give 3.6–4×.
+    /// </summary>
+    public double FrameMinTokens { get; init; } = 1.5;
+    public double FrameMaxTokens { get; init; } = 1.75;
 
     /// <summary>Pixels per token in the rendered (original) image.</summary>
     public int TokenPixels => PatchSize * RenderScale;
@@ -170,7 +175,7 @@ public sealed record TestbedOptions
         var frameCells = frameInner > 0 ? (frameInner / cell) * (frameInner / cell) : 0;
         if (CountPairGapPixels is { } pairGap && (pairGap < 1 || pairGap >= GapPixels))
             throw Bad(nameof(CountPairGapPixels), pairGap, $"must be at least 1 and below the gap kept between other objects ({GapPixels} px).");
-        if (CountOthersMin < 1) throw Bad(nameof(CountOthersMin), CountOthersMin, "must be at least 1, or counting the blobs in the frame answers some questions.");
+        if (CountOthersMin < 0) throw Bad(nameof(CountOthersMin), CountOthersMin, "must not be negative.");
         if (CountOthersMax < CountOthersMin) throw Bad(nameof(CountOthersMax), CountOthersMax, $"must be at least CountOthersMin ({CountOthersMin}).");
         if (CountFrameObjects is { } total && total <= CountMax)
             throw Bad(nameof(CountFrameObjects), total, $"must exceed CountMax ({CountMax}) so that every frame holds at least one other shape.");
