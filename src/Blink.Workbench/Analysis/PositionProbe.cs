@@ -23,6 +23,8 @@ public sealed record PositionProbeOptions
     {
         if (Questions < 20) throw new ArgumentException($"PositionProbeOptions.Questions = {Questions}: the probes need at least 20 questions.");
         if (View == TestbedView.RandomZoom) throw new ArgumentException("PositionProbeOptions.View: probe the whole image (Base) or the evidence crop (EvidenceCrop), not a random zoom.");
+        if (Testbed.PositionAsksColor)
+            throw new ArgumentException($"PositionProbeOptions.Testbed.PositionForm = {Testbed.PositionForm}: the probe reads the relation of two named objects in yes-no position questions.");
     }
 }
 

@@ -55,8 +55,22 @@ public sealed class TestbedExampleSource
         var counted = _groundCountOnObjects ? CountedObjects(sample) : [];
         var evidence = counted.Count > 0
             ? GroundingLoss.MaskOfBoxes(counted.Select(toInput), grid, patch)
-            : GroundingLoss.EvidenceMask(toInput(sample.Question.Evidence), grid, patch);
+            : AnswerItem(sample) is { } item
+                ? GroundingLoss.EvidenceMask(toInput(item), grid, patch)
+                : GroundingLoss.EvidenceMask(toInput(sample.Question.Evidence), grid, patch);
         return Build(sample.Question, view, pixels) with { PatchKinds = kinds, PatchColors = colors, EvidenceMask = evidence };
+    }
+
+    /// <summary>
+    /// The object whose colour answers a "which-color" position question (TestbedOptions.PositionForm): the one of the
+    /// three in the evidence box with the answer's colour (the generator gives the reference a third colour). The
+    /// grounding loss points at it, as it points at the asked object of a colour question; null for other questions.
+    /// </summary>
+    private PixelBox? AnswerItem(TestbedSample sample)
+    {
+        if (sample.Question.Category != TestbedVocabulary.Position || !_generator.Options.PositionAsksColor) return null;
+        var evidence = sample.Question.Evidence;
+        return sample.Scene.Objects.Single(o => o.IsSmall && o.Color == sample.Question.Answer && evidence.Contains(o.PixelBox)).PixelBox;
     }
 
     /// <summary>

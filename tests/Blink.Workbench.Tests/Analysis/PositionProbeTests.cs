@@ -102,4 +102,13 @@ public class PositionProbeTests
         var e = Assert.Throws<ArgumentException>(() => PositionProbe.Run(bundle, new PositionProbeOptions { Questions = questions, View = view }));
         Assert.Contains(message, e.Message);
     }
+
+    [Fact]
+    public void The_which_color_form_is_refused_with_its_option_named()
+    {
+        using var bundle = PilotFixtures.RandomTinyBundle();
+        var options = new PositionProbeOptions { Testbed = new TestbedOptions { PositionForm = TestbedVocabulary.PositionWhichColor } };
+        var e = Assert.Throws<ArgumentException>(() => PositionProbe.Run(bundle, options));
+        Assert.Contains("PositionForm = which-color", e.Message);
+    }
 }

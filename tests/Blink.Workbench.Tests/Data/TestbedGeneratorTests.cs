@@ -75,6 +75,34 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Which_color_position_questions_flank_a_reference_and_answer_with_the_named_side()
+    {
+        var options = new TestbedOptions { Categories = ["position"], PositionForm = "which-color", PositionObjectMinTokens = 0.15, PositionObjectMaxTokens = 0.2 };
+        var answers = new HashSet<string>();
+        foreach (var sample in new TestbedGenerator(options).Generate(TestbedSplit.Val, 0, 40))
+        {
+            using var _ = sample;
+            var q = sample.Question;
+            Assert.Equal(TestbedVocabulary.ColorNames, q.Choices);
+            var (answer, relevant) = TestbedOracle.Solve(q, sample.Scene);
+            Assert.Equal(answer, q.Answer);
+            answers.Add(q.Answer);
+            // Three objects in a tight row: each item the pair gap from the reference, all three in the evidence box.
+            var boxes = relevant.ToList();
+            Assert.Equal(3, boxes.Count);
+            Assert.All(boxes, b => Assert.True(q.Evidence.Contains(b), q.QuestionId));
+            Assert.All(boxes, b => Assert.InRange(b.Width, Math.Round(0.15 * options.TokenPixels), Math.Round(0.2 * options.TokenPixels)));
+            var reference = boxes[2];
+            foreach (var item in boxes.Take(2))
+            {
+                var gap = Math.Max(Math.Max(item.X0 - reference.X1, reference.X0 - item.X1), Math.Max(item.Y0 - reference.Y1, reference.Y0 - item.Y1));
+                Assert.Equal(options.PairGapPixels, gap);
+            }
+        }
+        Assert.True(answers.Count >= 5, $"answers drawn from only {answers.Count} colours");
+    }
+
+    [Fact]
     public void Small_objects_are_a_fraction_of_a_token_and_never_overlap()
     {
         var o = Default.Options;
@@ -153,7 +181,6 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
         foreach (var sample in new TestbedGenerator(options).Generate(TestbedSplit.Val, 0, 25))
         {
             using var _ = sample;
-            var id = sample.Question.QuestionId;
             var frame = PixelBox.FromArray(sample.Scene.Region!.Box);
             Assert.InRange(frame.Width, Math.Floor(1.5 * tp), Math.Ceiling(1.75 * tp));
             var shape = TestbedVocabulary.Shapes.Single(s => sample.Question.Text.Contains($" {TestbedVocabulary.Plural(s)} "));
@@ -162,10 +189,10 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
             Assert.Equal(int.Parse(sample.Question.Answer), inside.Count);
             Assert.All(inside, o => Assert.Equal(shape, o.Kind));
             Assert.All(inside, o => Assert.InRange(o.Box[2] - o.Box[0], (int)Math.Round(0.15 * tp), (int)Math.Round(0.2 * tp)));
-            // The evidence crop fills the model input, so its zoom is the image side over the crop's longer side.
-            var evidence = PixelBox.FromArray(sample.Question.EvidenceBox);
-            var zoom = options.ImageSize / Math.Max(evidence.Width, evidence.Height);
-            Assert.True(zoom >= 3.5, $"{id}: the frame's crop zooms only {zoom:0.00}x");
+            // The zoom oracle's square crop fills the model input, so its zoom is the image side over the crop's side.
+            using var crop = ImageCrop.EvidenceView(sample.Image, sample.Question.Evidence, tp, out var used);
+            var zoom = options.ImageSize / used.Width;
+            Assert.InRange(zoom, 2.85, 3.25);
         }
     }
 
@@ -291,6 +318,7 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
     [InlineData("CountPairGapPixels", "0")]
     [InlineData("CountPairGapPixels", "8")]
     [InlineData("CountFrameObjects", "12")]
+    [InlineData("PositionForm", "which-colour")]
     public void Impossible_options_throw_naming_option_and_value(string option, string value)
     {
         var o = new TestbedOptions();
@@ -312,6 +340,7 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
             "CountOthersMin" => o with { CountOthersMin = -1 },
             "CountOthersMax" => o with { CountOthersMin = 2, CountOthersMax = 1 },
             "CountPairGapPixels" => o with { CountPairs = true, CountPairGapPixels = int.Parse(value) },
+            "PositionForm" => o with { PositionForm = value },
             _ => throw new InvalidOperationException(option),
         };
         var e = Assert.Throws<ArgumentException>(() => new TestbedGenerator(o));

@@ -67,6 +67,23 @@ internal static partial class TestbedOracle
                 var hit = Assert.Single(small, o => o.Kind == "digit" && o.Color == m.Groups[1].Value);
                 return (hit.Label!, [hit.PixelBox]);
             }
+            case "position" when PositionColorRx().Match(text) is { Success: true } mc:
+            {
+                // The reference, and on each side of it along the relation's axis one item of the asked shape.
+                var reference = Assert.Single(shapes, o => o.Kind == mc.Groups[3].Value);
+                var items = shapes.Where(o => o.Kind == mc.Groups[1].Value).ToList();
+                Assert.Equal(2, items.Count);
+                var r = reference.PixelBox;
+                var hit = Assert.Single(items, o => mc.Groups[2].Value switch
+                {
+                    "to the left of" => o.PixelBox.X1 <= r.X0,
+                    "to the right of" => o.PixelBox.X0 >= r.X1,
+                    "above" => o.PixelBox.Y1 <= r.Y0,
+                    "below" => o.PixelBox.Y0 >= r.Y1,
+                    _ => throw new InvalidOperationException(mc.Groups[2].Value),
+                });
+                return (hit.Color, [.. items.Select(o => o.PixelBox), r]);
+            }
             case "position":
             {
                 m = Must(PositionRx(), text);
@@ -102,4 +119,5 @@ internal static partial class TestbedOracle
     [GeneratedRegex(@"^how many small (\w+) are in the (top|bottom) (left|right) quadrant\?$")] private static partial Regex QuadrantRx();
     [GeneratedRegex(@"^what digit is shown in (\w+)\?$")] private static partial Regex DigitRx();
     [GeneratedRegex(@"^is the small (\w+) (\w+) (to the left of|to the right of|above|below) the small (\w+) (\w+)\?$")] private static partial Regex PositionRx();
+    [GeneratedRegex(@"^what color is the small (\w+) (to the left of|to the right of|above|below) the small (\w+)\?$")] private static partial Regex PositionColorRx();
 }

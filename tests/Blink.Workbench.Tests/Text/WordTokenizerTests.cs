@@ -27,6 +27,29 @@ public class WordTokenizerTests
     }
 
     [Fact]
+    public void The_embedded_models_tokenizer_is_the_testbed_vocabulary()
+    {
+        // A new template word would change every id after it and silently break the committed model.
+        var committed = Path.Combine(Path.GetDirectoryName(Blink.Workbench.Tests.IO.FixturePaths.LlavaTinyHf)!, "..", "..", "data", "models", "tiny-testbed", "word_tokenizer.json");
+        Assert.Equal(WordTokenizer.Load(committed).Tokens, Tokenizer.Tokens);
+    }
+
+    [Fact]
+    public void Every_question_form_encodes_without_unknowns()
+    {
+        var forms = new[] { new TestbedOptions(), new TestbedOptions { Categories = ["position"], PositionForm = TestbedVocabulary.PositionWhichColor } };
+        foreach (var options in forms)
+            foreach (var sample in new TestbedGenerator(options).Generate(TestbedSplit.Val, 0, 24))
+            {
+                using (sample)
+                {
+                    var prompt = $"USER: <image>\n{sample.Question.Text} ASSISTANT: {sample.Question.Answer}";
+                    Assert.DoesNotContain(Tokenizer.UnkId, Tokenizer.Encode(prompt, addBos: true));
+                }
+            }
+    }
+
+    [Fact]
     public void Every_generated_question_and_answer_encodes_without_unknowns()
     {
         foreach (var sample in new TestbedGenerator().Generate(TestbedSplit.Train, 0, 36))

@@ -61,7 +61,7 @@ public sealed class TestbedGenerator
         var image = Render(plan, rng);
         var evidence = plan.Evidence.Inflate(Math.Round(0.25 * Options.TokenPixels)).ClampTo(Options.ImageSize, Options.ImageSize);
         var question = new TestbedQuestion(name, name + ".png", WithSuffix(plan.Question), category, plan.Answer,
-            TestbedVocabulary.Choices(category, Options.CountMax), evidence.ToIntArray());
+            TestbedVocabulary.Choices(category, Options.CountMax, Options.PositionForm), evidence.ToIntArray());
         var objects = plan.Large.Concat(plan.Small).ToArray();
         var scene = new TestbedScene(name, name + ".png", split.Name(), index, Options.ImageSize, Options.ImageSize, objects, plan.Region);
         return new TestbedSample(question, scene, image);
@@ -178,9 +178,10 @@ public sealed class TestbedGenerator
                 for (var i = 2 * pairs; i < n; i++)
                     if (PlaceSmall(plan, layout, rng, shape, rng.Pick(ColorNames), inner, side: CountSide(rng)) is null)
                         return null;
-                // Other shapes inside and the same shape outside make counting depend on both shape and place. At
-                // least one other shape is always inside, so counting the blobs in the frame (which the base
-                // resolution shows plainly) is never enough: the shapes, which need the zoom, decide the count.
+                // The same shape outside the frame makes the count depend on place. By default the items are tiny
+                // (TestbedOptions.CountObjectMinTokens) and alone in the frame, so their number is the detail the
+                // zoom resolves; with items large enough to count as blobs in the whole image, other shapes inside
+                // (CountOthersMin/Max) make the shapes, which need the zoom, decide the count instead.
                 var otherShapes = Shapes.Where(s => s != shape).ToArray();
                 if (Options.CountFrameObjects is { } total)
                 {
@@ -221,6 +222,23 @@ public sealed class TestbedGenerator
                 plan.Answer = digit.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 plan.Evidence = box.Value;
                 fillerAllowed = (_, _) => true;
+                break;
+            }
+            case Position when Options.PositionAsksColor:
+            {
+                var shape = rng.Pick(Shapes);
+                var reference = rng.Pick(Shapes.Where(s => s != shape).ToArray());
+                var relation = rng.Pick(Relations);
+                var near = rng.Pick(ColorNames);
+                var far = rng.Pick(ColorNames.Where(c => c != near).ToArray());
+                // The reference has a third colour, so the answer's colour marks one object of the three.
+                var referenceColor = rng.Pick(ColorNames.Where(c => c != near && c != far).ToArray());
+                var boxes = PlaceFlanked(plan, layout, rng, (referenceColor, reference), shape, near, far, relation);
+                if (boxes is null) return null;
+                plan.Question = PositionColorQuestion(shape, relation, reference);
+                plan.Answer = near;
+                plan.Evidence = PixelBox.Union(boxes);
+                fillerAllowed = (_, s) => s != shape && s != reference;
                 break;
             }
             case Position:
@@ -381,6 +399,46 @@ public sealed class TestbedGenerator
             plan.Small.Add(new SceneObject(a.Shape, a.Color, Small, boxA.ToIntArray()));
             plan.Small.Add(new SceneObject(b.Shape, b.Color, Small, boxB.ToIntArray()));
             return (boxA, boxB);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A reference object with one item of <paramref name="shape"/> on the <paramref name="relation"/> side (colour
+    /// <paramref name="nearColor"/>) and one on the opposite side (<paramref name="farColor"/>), each
+    /// <see cref="TestbedOptions.PairGapPixels"/> from the reference: a cluster the base grid blurs into a token or two.
+    /// Returns the near item's box first, then the reference's, then the far item's.
+    /// </summary>
+    private PixelBox[]? PlaceFlanked(ScenePlan plan, SceneLayout layout, TestbedRandom rng, (string Color, string Shape) reference,
+        string shape, string nearColor, string farColor, string relation)
+    {
+        var (min, max) = (Options.PositionObjectMinTokens ?? Options.SmallObjectMinTokens, Options.PositionObjectMaxTokens ?? Options.SmallObjectMaxTokens);
+        var horizontal = relation is "left" or "right";
+        var nearSign = relation is "left" or "above" ? -1 : 1; // the near item sits towards smaller x/y for left/above
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var (sr, sn, sf) = (Side(rng, min, max), Side(rng, min, max), Side(rng, min, max));
+            var u = layout.Usable;
+            var x = rng.NextInclusive((int)u.X0, (int)u.X1 - sr);
+            var y = rng.NextInclusive((int)u.Y0, (int)u.Y1 - sr);
+            var r = new PixelBox(x, y, x + sr, y + sr);
+            PixelBox Beside(int side, int sign)
+            {
+                var across = rng.NextInclusive(-(sr / 4), sr / 4);
+                var along = sign < 0 ? -Options.PairGapPixels - side : sr + Options.PairGapPixels;
+                var (bx, by) = horizontal
+                    ? (x + along, (int)Math.Round(r.CenterY - side / 2.0) + across)
+                    : ((int)Math.Round(r.CenterX - side / 2.0) + across, y + along);
+                return new PixelBox(bx, by, bx + side, by + side);
+            }
+            var near = Beside(sn, nearSign);
+            var far = Beside(sf, -nearSign);
+            if (!u.Contains(near) || !u.Contains(far) || !layout.IsFree(r) || !layout.IsFree(near) || !layout.IsFree(far)) continue;
+            foreach (var b in new[] { near, r, far }) layout.Add(b);
+            plan.Small.Add(new SceneObject(shape, nearColor, Small, near.ToIntArray()));
+            plan.Small.Add(new SceneObject(reference.Shape, reference.Color, Small, r.ToIntArray()));
+            plan.Small.Add(new SceneObject(shape, farColor, Small, far.ToIntArray()));
+            return [near, r, far];
         }
         return null;
     }

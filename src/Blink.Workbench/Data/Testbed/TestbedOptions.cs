@@ -60,7 +60,7 @@ public sealed record TestbedOptions
     /// <summary>
     /// Side of the objects of count questions — the counted shape and the other shapes inside and outside the frame —
     /// in tokens; null uses <see cref="SmallObjectMinTokens"/>/<see cref="SmallObjectMaxTokens"/>. The default,
-    /// 0.15–0.2 tokens (2–3 input pixels at the base resolution, 8–11 after the frame's zoom of about 3.7×), makes
+    /// 0.15–0.2 tokens (2–3 input pixels at the base resolution, 6–9 after the frame's zoom of about 3×), makes
     /// counting a question of tiny items: the whole image shows specks that merge and vary in size, the crop shows
     /// separate blobs (docs/testbed.md, session 7).
     /// </summary>
@@ -81,7 +81,7 @@ public sealed record TestbedOptions
 
     /// <summary>
     /// Small objects inside the frame of a count question, counted shape and other shapes together; null draws the
-    /// counted objects plus 1–2 of other shapes. With a fixed total the number of blobs in the frame, which the base
+    /// counted objects plus <see cref="CountOthersMin"/>–<see cref="CountOthersMax"/> of other shapes. With a fixed total the number of blobs in the frame, which the base
     /// resolution shows plainly, says nothing about the answer: only the shapes, which need the zoom, do. Must exceed
     /// <see cref="CountMax"/>, so that every frame holds at least one other shape.
     /// </summary>
@@ -104,8 +104,27 @@ public sealed record TestbedOptions
     internal int PairGapPixels => CountPairGapPixels ?? Math.Max(2, (int)Math.Round(0.05 * TokenPixels));
 
     /// <summary>
-    /// Side of the white frame of count questions, in tokens. The frame's evidence crop (the frame plus a quarter
-    /// token on each side) fills the input, so a smaller frame is a stronger zoom: 1.5–1.75 tokens give 3.6–4×.
+    /// Form of relative-position questions. Null or "yes-no" (the default): "Is the small red star to the left of the
+    /// small blue circle?". "which-color" (an experiment, docs/testbed.md session 7): "What color is the small star to
+    /// the left of the small circle?" — a reference shape flanked on opposite sides by two items of the asked shape in
+    /// different colours, a few pixels apart, answered with the colour on the named side (six choices). The evidence
+    /// box holds all three; the training's grounding target is the answer item.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? PositionForm { get; init; }
+
+    /// <summary>Side of the three objects of a "which-color" position question, in tokens; null uses the small-object range.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? PositionObjectMinTokens { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? PositionObjectMaxTokens { get; init; }
+
+    internal bool PositionAsksColor => PositionForm == TestbedVocabulary.PositionWhichColor;
+
+    /// <summary>
+    /// Side of the white frame of count questions, in tokens. The zoom oracle's crop (the frame with half a token of
+    /// context on each side: a quarter in the evidence box, a quarter added by the crop) fills the input, so a smaller
+    /// frame is a stronger zoom: 1.5–1.75 tokens give 2.9–3.2× (2.5–3 tokens gave 2–2.3×).
     /// </summary>
     public double FrameMinTokens { get; init; } = 1.5;
     public double FrameMaxTokens { get; init; } = 1.75;
@@ -121,7 +140,7 @@ public sealed record TestbedOptions
     /// <summary>Free space kept around every small object, in rendered pixels (objects never touch).</summary>
     internal int GapPixels => Math.Max(2, (int)Math.Round(0.15 * TokenPixels));
 
-    internal int MaxObjectPixels => (int)Math.Ceiling(Math.Max(Math.Max(SmallObjectMaxTokens, CountMaxTokens), DigitMaxTokens * 1.3) * TokenPixels);
+    internal int MaxObjectPixels => (int)Math.Ceiling(new[] { SmallObjectMaxTokens, CountMaxTokens, PositionObjectMaxTokens ?? 0, DigitMaxTokens * 1.3 }.Max() * TokenPixels);
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first option (and its value) that cannot work.</summary>
     public void Validate()
@@ -163,6 +182,11 @@ public sealed record TestbedOptions
             throw Bad(nameof(QuadrantCountShare), QuadrantCountShare, "is a share of count questions; it must be between 0 and 1.");
         if (CountObjectMinTokens is not null || CountObjectMaxTokens is not null)
             ValidateShapeSizes(nameof(CountObjectMinTokens), CountMinTokens, nameof(CountObjectMaxTokens), CountMaxTokens);
+        if (PositionForm is not null && !TestbedVocabulary.PositionForms.Contains(PositionForm))
+            throw Bad(nameof(PositionForm), PositionForm, $"must be one of {string.Join(", ", TestbedVocabulary.PositionForms)}.");
+        if (PositionObjectMinTokens is not null || PositionObjectMaxTokens is not null)
+            ValidateShapeSizes(nameof(PositionObjectMinTokens), PositionObjectMinTokens ?? SmallObjectMinTokens,
+                nameof(PositionObjectMaxTokens), PositionObjectMaxTokens ?? SmallObjectMaxTokens);
         if (!(FrameMinTokens > 0)) throw Bad(nameof(FrameMinTokens), FrameMinTokens, "must be positive.");
         if (!(FrameMaxTokens >= FrameMinTokens))
             throw Bad(nameof(FrameMaxTokens), FrameMaxTokens, $"must be at least FrameMinTokens ({FrameMinTokens}).");

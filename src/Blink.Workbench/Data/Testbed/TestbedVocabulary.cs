@@ -53,6 +53,11 @@ public static class TestbedVocabulary
 
     public static IReadOnlyList<string> Relations { get; } = ["left", "right", "above", "below"];
 
+    /// <summary>Values of <see cref="TestbedOptions.PositionForm"/>.</summary>
+    public const string PositionYesNo = "yes-no";
+    public const string PositionWhichColor = "which-color";
+    public static IReadOnlyList<string> PositionForms { get; } = [PositionYesNo, PositionWhichColor];
+
     public static IReadOnlyList<string> Quadrants { get; } = ["top left", "top right", "bottom left", "bottom right"];
 
     public static IReadOnlyList<string> YesNo { get; } = ["yes", "no"];
@@ -68,8 +73,9 @@ public static class TestbedVocabulary
     }
 
     /// <summary>The closed answer set of a category (<c>choices</c> in question files).</summary>
-    public static IReadOnlyList<string> Choices(string category, int countMax = 4) => category switch
+    public static IReadOnlyList<string> Choices(string category, int countMax = 4, string? positionForm = null) => category switch
     {
+        Position when positionForm == PositionWhichColor => ColorNames,
         Existence or Position => YesNo,
         Color => ColorNames,
         Shape => Shapes,
@@ -85,18 +91,21 @@ public static class TestbedVocabulary
     public static string CountInQuadrantQuestion(string shape, string quadrant) => $"How many small {Plural(shape)} are in the {quadrant} quadrant?";
     public static string DigitQuestion(string color) => $"What digit is shown in {color}?";
 
-    public static string PositionQuestion(string colorA, string shapeA, string relation, string colorB, string shapeB)
+    public static string PositionQuestion(string colorA, string shapeA, string relation, string colorB, string shapeB) =>
+        $"Is the small {colorA} {shapeA} {RelationPhrase(relation)} the small {colorB} {shapeB}?";
+
+    /// <summary>The <see cref="PositionWhichColor"/> form: the colour of the item of one shape on one side of another.</summary>
+    public static string PositionColorQuestion(string shape, string relation, string referenceShape) =>
+        $"What color is the small {shape} {RelationPhrase(relation)} the small {referenceShape}?";
+
+    private static string RelationPhrase(string relation) => relation switch
     {
-        var phrase = relation switch
-        {
-            "left" => "to the left of",
-            "right" => "to the right of",
-            "above" => "above",
-            "below" => "below",
-            _ => throw new ArgumentException($"Unknown relation '{relation}'.", nameof(relation)),
-        };
-        return $"Is the small {colorA} {shapeA} {phrase} the small {colorB} {shapeB}?";
-    }
+        "left" => "to the left of",
+        "right" => "to the right of",
+        "above" => "above",
+        "below" => "below",
+        _ => throw new ArgumentException($"Unknown relation '{relation}'.", nameof(relation)),
+    };
 
     /// <summary>The two objects and the relation of a position question (as <see cref="PositionQuestion"/> writes it).</summary>
     public sealed record PositionParts(string ColorA, string ShapeA, string Relation, string ColorB, string ShapeB);
@@ -139,5 +148,9 @@ public static class TestbedVocabulary
             foreach (var quadrant in Quadrants)
                 yield return CountInQuadrantQuestion(shape, quadrant);
         }
+        // Last, so that earlier tokens keep their ids (this form uses no new word today).
+        foreach (var shape in Shapes)
+            foreach (var relation in Relations)
+                yield return PositionColorQuestion(shape, relation, shape);
     }
 }
