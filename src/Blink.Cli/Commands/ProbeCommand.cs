@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Blink.Workbench.Analysis;
 using Blink.Workbench.Data.Testbed;
+using Blink.Workbench.IO;
 using Blink.Workbench.Models;
 using Blink.Workbench.Training;
 using Spectre.Console;
@@ -61,9 +62,7 @@ internal static class ProbeCommand
             AnsiConsole.MarkupLineInterpolated($"  (uniform attention over the visual tokens: {r.UniformAttention:F3} each)");
             if (result.GetValue(json) is { } file)
             {
-                var dir = Path.GetDirectoryName(Path.GetFullPath(file));
-                if (dir is not null) Directory.CreateDirectory(dir);
-                File.WriteAllText(file, JsonSerializer.Serialize(r, new JsonSerializerOptions { WriteIndented = true }));
+                AtomicFile.WriteAllText(file, JsonSerializer.Serialize(r, new JsonSerializerOptions { WriteIndented = true }));
                 AnsiConsole.MarkupLineInterpolated($"wrote [green]{file}[/]");
             }
             return 0;

@@ -52,25 +52,25 @@ public sealed class TestbedExampleSource
         var (kinds, colors) = PatchLabels.For(sample.Scene, toInput, _preprocessor.Options.GridSize, _preprocessor.Options.PatchSize);
         var grid = _preprocessor.Options.GridSize;
         var patch = _preprocessor.Options.PatchSize;
-        var counted = _groundCountOnObjects ? CountedObjects(sample) : [];
-        var evidence = counted.Count > 0
-            ? GroundingLoss.MaskOfBoxes(counted.Select(toInput), grid, patch)
-            : AnswerItem(sample) is { } item
-                ? GroundingLoss.EvidenceMask(toInput(item), grid, patch)
-                : GroundingLoss.EvidenceMask(toInput(sample.Question.Evidence), grid, patch);
+        var targets = GroundingTargets(sample);
+        var evidence = targets.Count > 0
+            ? GroundingLoss.MaskOfBoxes(targets.Select(toInput), grid, patch)
+            : GroundingLoss.EvidenceMask(toInput(sample.Question.Evidence), grid, patch);
         return Build(sample.Question, view, pixels) with { PatchKinds = kinds, PatchColors = colors, EvidenceMask = evidence };
     }
 
     /// <summary>
-    /// The object whose colour answers a "which-color" position question (TestbedOptions.PositionForm): the one of the
-    /// three in the evidence box with the answer's colour (the generator gives the reference a third colour). The
-    /// grounding loss points at it, as it points at the asked object of a colour question; null for other questions.
+    /// The objects the grounding loss points at when they are not the whole evidence box (empty: the box): the counted
+    /// objects of a frame-count question when asked for, and the item whose colour answers a "which-color" position
+    /// question (TestbedOptions.PositionForm) — the one of the three in the evidence box with the answer's colour (the
+    /// generator gives the reference a third colour), as a colour question points at the object it asks about.
     /// </summary>
-    private PixelBox? AnswerItem(TestbedSample sample)
+    private IReadOnlyList<PixelBox> GroundingTargets(TestbedSample sample)
     {
-        if (sample.Question.Category != TestbedVocabulary.Position || !_generator.Options.PositionAsksColor) return null;
+        if (_groundCountOnObjects && CountedObjects(sample) is { Count: > 0 } counted) return counted;
+        if (sample.Question.Category != TestbedVocabulary.Position || !_generator.Options.PositionAsksColor) return [];
         var evidence = sample.Question.Evidence;
-        return sample.Scene.Objects.Single(o => o.IsSmall && o.Color == sample.Question.Answer && evidence.Contains(o.PixelBox)).PixelBox;
+        return [sample.Scene.Objects.Single(o => o.IsSmall && o.Color == sample.Question.Answer && evidence.Contains(o.PixelBox)).PixelBox];
     }
 
     /// <summary>

@@ -324,12 +324,7 @@ public sealed class TestbedGenerator
             var x = rng.NextInclusive((int)Math.Ceiling(area.X0), (int)Math.Floor(area.X1) - s1);
             var y = rng.NextInclusive((int)Math.Ceiling(area.Y0), (int)Math.Floor(area.Y1) - s1);
             var a = new PixelBox(x, y, x + s1, y + s1);
-            // The partner's near edge is the gap away; across the axis it is centred on the first, up to a few pixels.
-            var across = rng.NextInclusive(-(s1 / 4), s1 / 4);
-            var (bx, by) = horizontal
-                ? (x + s1 + Options.PairGapPixels, (int)Math.Round(a.CenterY - s2 / 2.0) + across)
-                : ((int)Math.Round(a.CenterX - s2 / 2.0) + across, y + s1 + Options.PairGapPixels);
-            var b = new PixelBox(bx, by, bx + s2, by + s2);
+            var b = Beside(a, s2, horizontal, after: true, rng.NextInclusive(-(s1 / 4), s1 / 4));
             var sameToken = Math.Floor(a.CenterX / tp) == Math.Floor(b.CenterX / tp) && Math.Floor(a.CenterY / tp) == Math.Floor(b.CenterY / tp);
             if (!sameToken || !area.Contains(b) || !layout.IsFree(a) || !layout.IsFree(b)) continue;
             layout.Add(a);
@@ -339,6 +334,20 @@ public sealed class TestbedGenerator
             return true;
         }
         return false;
+    }
+
+    /// <summary>
+    /// A square of <paramref name="side"/> <see cref="TestbedOptions.PairGapPixels"/> from <paramref name="anchor"/>
+    /// along one axis (after it: larger x or y; else before it), centred on it across that axis, then shifted
+    /// <paramref name="across"/> pixels.
+    /// </summary>
+    private PixelBox Beside(PixelBox anchor, int side, bool horizontal, bool after, int across)
+    {
+        var gap = Options.PairGapPixels;
+        int Along(double start, double end) => after ? (int)end + gap : (int)start - gap - side;
+        int Across(double center) => (int)Math.Round(center - side / 2.0) + across;
+        var (x, y) = horizontal ? (Along(anchor.X0, anchor.X1), Across(anchor.CenterY)) : (Across(anchor.CenterX), Along(anchor.Y0, anchor.Y1));
+        return new PixelBox(x, y, x + side, y + side);
     }
 
     private PixelBox? PlaceDigit(ScenePlan plan, SceneLayout layout, TestbedRandom rng, int digit, string color)
@@ -414,7 +423,7 @@ public sealed class TestbedGenerator
     {
         var (min, max) = (Options.PositionObjectMinTokens ?? Options.SmallObjectMinTokens, Options.PositionObjectMaxTokens ?? Options.SmallObjectMaxTokens);
         var horizontal = relation is "left" or "right";
-        var nearSign = relation is "left" or "above" ? -1 : 1; // the near item sits towards smaller x/y for left/above
+        var nearFirst = relation is "left" or "above"; // the near item sits towards smaller x/y for left/above
         for (var attempt = 0; attempt < 200; attempt++)
         {
             var (sr, sn, sf) = (Side(rng, min, max), Side(rng, min, max), Side(rng, min, max));
@@ -422,17 +431,8 @@ public sealed class TestbedGenerator
             var x = rng.NextInclusive((int)u.X0, (int)u.X1 - sr);
             var y = rng.NextInclusive((int)u.Y0, (int)u.Y1 - sr);
             var r = new PixelBox(x, y, x + sr, y + sr);
-            PixelBox Beside(int side, int sign)
-            {
-                var across = rng.NextInclusive(-(sr / 4), sr / 4);
-                var along = sign < 0 ? -Options.PairGapPixels - side : sr + Options.PairGapPixels;
-                var (bx, by) = horizontal
-                    ? (x + along, (int)Math.Round(r.CenterY - side / 2.0) + across)
-                    : ((int)Math.Round(r.CenterX - side / 2.0) + across, y + along);
-                return new PixelBox(bx, by, bx + side, by + side);
-            }
-            var near = Beside(sn, nearSign);
-            var far = Beside(sf, -nearSign);
+            var near = Beside(r, sn, horizontal, after: !nearFirst, rng.NextInclusive(-(sr / 4), sr / 4));
+            var far = Beside(r, sf, horizontal, after: nearFirst, rng.NextInclusive(-(sr / 4), sr / 4));
             if (!u.Contains(near) || !u.Contains(far) || !layout.IsFree(r) || !layout.IsFree(near) || !layout.IsFree(far)) continue;
             foreach (var b in new[] { near, r, far }) layout.Add(b);
             plan.Small.Add(new SceneObject(shape, nearColor, Small, near.ToIntArray()));
