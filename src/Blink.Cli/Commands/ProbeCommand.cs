@@ -11,8 +11,9 @@ using Spectre.Console;
 namespace Blink.Cli.Commands;
 
 /// <summary>
-/// <c>blink probe position</c>: where a model loses the answer to the testbed's relative-position questions — in the
-/// visual features, the attention, or the decoder (<see cref="PositionProbe"/>).
+/// <c>blink probe position</c>: where a model loses the answer to the testbed's relative-position questions (either
+/// form, <see cref="TestbedOptions.PositionForm"/>) — in the visual features, the attention, or the decoder
+/// (<see cref="PositionProbe"/>).
 /// </summary>
 internal static class ProbeCommand
 {
@@ -52,10 +53,10 @@ internal static class ProbeCommand
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
             var r = PositionProbe.Run(bundle, options, new SynchronousProgress<int>(i => printer.Line($"probed {i}/{options.Questions} questions")), cts.Token);
 
-            AnsiConsole.MarkupLineInterpolated($"[bold]{bundle.ModelId}[/], {r.Questions} position questions ({options.Split.Name()}), {viewName} view; held-out probe accuracies, 50% = chance");
+            AnsiConsole.MarkupLineInterpolated($"[bold]{bundle.ModelId}[/], {r.Questions} {r.Form} position questions ({options.Split.Name()}), {viewName} view; held-out probe accuracies (relation: 50% = chance; answer: {r.AnswerChance:P1} = chance)");
             AnsiConsole.MarkupLineInterpolated($"  model's own accuracy {r.ModelAccuracy:P1}; both objects in one visual token in {r.SharedToken:P0} of the questions");
-            AnsiConsole.MarkupLineInterpolated($"  visual features of both objects' tokens → relation {r.FeaturesKnowRelation:P1}; the first object's token alone {r.FirstFeatureKnowsRelation:P1}");
-            var table = new Table().AddColumns("layer", "attention on 1st", "attention on 2nd", "hidden → relation", "hidden → answer");
+            AnsiConsole.MarkupLineInterpolated($"  visual features of both objects' tokens → which comes first {r.FeaturesKnowRelation:P1}; the first object's token alone {r.FirstFeatureKnowsRelation:P1}");
+            var table = new Table().AddColumns(r.Columns.Select(Markup.Escape).ToArray());
             foreach (var l in r.Layers)
                 table.AddRow(l.Layer.ToString(CultureInfo.InvariantCulture), $"{l.AttentionOnFirst:F3}", $"{l.AttentionOnSecond:F3}", $"{l.KnowsRelation:P1}", $"{l.KnowsAnswer:P1}");
             AnsiConsole.Write(table);

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Blink.Workbench.Analysis;
 
 /// <summary>
-/// A linear probe: does a set of vectors (visual features, a layer's hidden state) carry a yes/no property linearly?
+/// A linear probe: does a set of vectors (visual features, a layer's hidden state) carry a yes/no (or few-valued) property linearly?
 /// Ridge least squares on ±1 targets, features standardised on the training rows, scored by the sign on held-out rows.
 /// Closed form, so it is deterministic and needs no learning rate; a probe that is near chance says the property is not
 /// linearly there (or not with this few rows), one that is near 100% says a linear readout exists.
@@ -14,8 +14,43 @@ public static class RidgeProbe
     /// <summary>Held-out accuracy of the probe: the first <paramref name="trainShare"/> of the rows fit it, the rest score it.</summary>
     public static double HeldOutAccuracy(IReadOnlyList<float[]> features, IReadOnlyList<bool> labels, double trainShare = 0.7, double ridge = 1.0)
     {
-        if (features.Count != labels.Count)
-            throw new ArgumentException($"The probe got {features.Count} feature vectors but {labels.Count} labels.", nameof(labels));
+        var cut = CheckedCut(features, labels.Count, trainShare, ridge);
+        if (labels.Take(cut).Distinct().Count() < 2)
+            throw new ArgumentException($"The {cut} training rows of the probe all have the label {labels[0]}; both labels are needed to fit it.", nameof(labels));
+        using var scope = NewDisposeScope();
+        var y = torch.tensor(labels.Select(l => l ? 1.0 : -1.0).ToArray(), [labels.Count, 1], ScalarType.Float64);
+        var predicted = HeldOutScores(features, y, cut, ridge).ge(0);
+        return predicted.eq(y.narrow(0, cut, labels.Count - cut).gt(0)).to_type(ScalarType.Float64).mean().item<double>();
+    }
+
+    /// <summary>
+    /// The same for a property with <paramref name="classes"/> values (0 … classes−1): one ridge readout per value on
+    /// ±1 targets (one against the rest), the highest score wins. Chance is the share of the commonest value.
+    /// </summary>
+    public static double HeldOutAccuracy(IReadOnlyList<float[]> features, IReadOnlyList<int> labels, int classes, double trainShare = 0.7, double ridge = 1.0)
+    {
+        var cut = CheckedCut(features, labels.Count, trainShare, ridge);
+        if (classes < 2) throw new ArgumentOutOfRangeException(nameof(classes), classes, "a probe needs at least 2 classes.");
+        for (var i = 0; i < labels.Count; i++)
+            if (labels[i] < 0 || labels[i] >= classes)
+                throw new ArgumentException($"Label {i} is {labels[i]}, outside 0…{classes - 1}.", nameof(labels));
+        if (labels.Take(cut).Distinct().Count() < 2)
+            throw new ArgumentException($"The {cut} training rows of the probe all have the label {labels[0]}; at least two labels are needed to fit it.", nameof(labels));
+        using var scope = NewDisposeScope();
+        var y = torch.full([labels.Count, classes], -1.0, ScalarType.Float64);
+        for (var i = 0; i < labels.Count; i++) y[i, labels[i]] = 1.0;
+        var predicted = HeldOutScores(features, y, cut, ridge).argmax(1);
+        var truth = torch.tensor(labels.Skip(cut).Select(l => (long)l).ToArray());
+        return predicted.eq(truth).to_type(ScalarType.Float64).mean().item<double>();
+    }
+
+    /// <summary>How many of <paramref name="n"/> rows score the probe (the rest fit it).</summary>
+    public static int HeldOutRows(int n, double trainShare = 0.7) => n - (int)Math.Round(trainShare * n);
+
+    private static int CheckedCut(IReadOnlyList<float[]> features, int labels, double trainShare, double ridge)
+    {
+        if (features.Count != labels)
+            throw new ArgumentException($"The probe got {features.Count} feature vectors but {labels} labels.", nameof(labels));
         if (!(trainShare > 0 && trainShare < 1)) throw new ArgumentOutOfRangeException(nameof(trainShare), trainShare, "must be between 0 and 1.");
         if (!(ridge > 0) || double.IsInfinity(ridge)) throw new ArgumentOutOfRangeException(nameof(ridge), ridge, "must be a positive finite number.");
         var n = features.Count;
@@ -26,12 +61,14 @@ public static class RidgeProbe
         for (var i = 0; i < n; i++)
             if (features[i].Length != d)
                 throw new ArgumentException($"Feature vector {i} has {features[i].Length} values, the first has {d}.", nameof(features));
-        if (labels.Take(cut).Distinct().Count() < 2)
-            throw new ArgumentException($"The {cut} training rows of the probe all have the label {labels[0]}; both labels are needed to fit it.", nameof(labels));
+        return cut;
+    }
 
-        using var scope = NewDisposeScope();
+    /// <summary>Fits ridge readouts of the ±1 targets <paramref name="y"/> (n × k) on the first <paramref name="cut"/> rows; returns the scores of the rest.</summary>
+    private static Tensor HeldOutScores(IReadOnlyList<float[]> features, Tensor y, int cut, double ridge)
+    {
+        var (n, d) = (features.Count, features[0].Length);
         var x = torch.tensor(features.SelectMany(f => f).ToArray(), [n, d], ScalarType.Float64);
-        var y = torch.tensor(labels.Select(l => l ? 1.0 : -1.0).ToArray(), [n, 1], ScalarType.Float64);
         var train = x.narrow(0, 0, cut);
         var mean = train.mean([0], keepdim: true);
         var std = train.std([0], keepdim: true).clamp_min(1e-6);
@@ -39,8 +76,6 @@ public static class RidgeProbe
         var z = torch.cat([(x - mean) / std, torch.ones([n, 1], ScalarType.Float64)], 1);
         var zt = z.narrow(0, 0, cut);
         var weights = torch.linalg.solve(zt.T.matmul(zt) + ridge * torch.eye(d + 1, dtype: ScalarType.Float64), zt.T.matmul(y.narrow(0, 0, cut)));
-        var predicted = z.narrow(0, cut, n - cut).matmul(weights).ge(0);
-        var truth = y.narrow(0, cut, n - cut).gt(0);
-        return predicted.eq(truth).to_type(ScalarType.Float64).mean().item<double>();
+        return z.narrow(0, cut, n - cut).matmul(weights);
     }
 }

@@ -23,6 +23,25 @@ public class RidgeProbeTests
     }
 
     [Fact]
+    public void A_linear_many_valued_property_is_found_and_a_random_one_is_at_chance()
+    {
+        var rng = new Random(7);
+        var x = Enumerable.Range(0, 1500).Select(_ => Enumerable.Range(0, 10).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray()).ToArray();
+        // Three classes by the largest of three linear scores: each class is a convex cone, so one-vs-rest readouts separate them.
+        var linear = x.Select(v => new[] { v[0] + 0.2 * v[5], v[1] - 0.3 * v[4], v[2] }.Select((s, k) => (s, k)).Max().k).ToArray();
+        var random = x.Select(_ => rng.Next(3)).ToArray();
+        var found = RidgeProbe.HeldOutAccuracy(x, linear, 3);
+        Assert.True(found > 0.8, $"linear property: {found}");
+        Assert.InRange(RidgeProbe.HeldOutAccuracy(x, random, 3), 0.26, 0.41);
+        // Two classes are the yes/no probe: the readouts of ±1 and ∓1 targets are each other's negation.
+        var two = x.Select(v => v[0] - v[1] > 0.1).ToArray();
+        Assert.Equal(RidgeProbe.HeldOutAccuracy(x, two), RidgeProbe.HeldOutAccuracy(x, two.Select(b => b ? 1 : 0).ToArray(), 2), 12);
+        Assert.Contains("Label 1 is 3, outside 0…2", Assert.Throws<ArgumentException>(() => RidgeProbe.HeldOutAccuracy(x.Take(4).ToArray(), [0, 3, 1, 2], 3)).Message);
+        Assert.Contains("all have the label 2", Assert.Throws<ArgumentException>(() => RidgeProbe.HeldOutAccuracy(x.Take(4).ToArray(), [2, 2, 2, 1], 3)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => RidgeProbe.HeldOutAccuracy(x.Take(4).ToArray(), [0, 0, 0, 0], 1));
+    }
+
+    [Fact]
     public void Bad_input_is_named()
     {
         float[][] x = [[1f, 2f], [2f, 1f], [0f, 1f], [1f, 0f]];
@@ -104,11 +123,45 @@ public class PositionProbeTests
     }
 
     [Fact]
-    public void The_which_color_form_is_refused_with_its_option_named()
+    public void Which_color_roles_are_the_answer_item_on_the_named_side_and_the_other_item_opposite()
     {
-        using var bundle = PilotFixtures.RandomTinyBundle();
-        var options = new PositionProbeOptions { Testbed = new TestbedOptions { PositionForm = TestbedVocabulary.PositionWhichColor } };
-        var e = Assert.Throws<ArgumentException>(() => PositionProbe.Run(bundle, options));
-        Assert.Contains("PositionForm = which-color", e.Message);
+        var generator = new TestbedGenerator(new TestbedOptions { Categories = ["position"], PositionForm = TestbedVocabulary.PositionWhichColor });
+        foreach (var sample in generator.Generate(TestbedSplit.Val, 0, 40))
+        {
+            using var _ = sample;
+            var p = TestbedVocabulary.ParsePositionColorQuestion(sample.Question.Question);
+            Assert.NotNull(p);
+            var roles = PositionProbe.WhichColorRoles(sample);
+            var answerItem = sample.Scene.Objects.Single(o => o.PixelBox == roles.First);
+            Assert.Equal((p.Shape, sample.Question.Answer), (answerItem.Kind, answerItem.Color));
+            Assert.Equal(sample.Question.Answer, TestbedVocabulary.ColorNames[roles.Answer]);
+            var reference = sample.Scene.Objects.Single(o => o.Size == "small" && o.Kind == p.ReferenceShape).PixelBox;
+            bool Side(PixelBox a, string relation) => relation switch
+            {
+                "left" => a.X1 <= reference.X0, "right" => a.X0 >= reference.X1, "above" => a.Y1 <= reference.Y0, "below" => a.Y0 >= reference.Y1,
+                _ => throw new InvalidOperationException(relation),
+            };
+            var opposite = p.Relation switch { "left" => "right", "right" => "left", "above" => "below", _ => "above" };
+            Assert.True(Side(roles.First, p.Relation), $"{sample.Question.QuestionId}: answer item not {p.Relation} of the {p.ReferenceShape}");
+            Assert.True(Side(roles.Second, opposite), $"{sample.Question.QuestionId}: other item not {opposite} of the {p.ReferenceShape}");
+            Assert.Equal(p.Relation is "left" or "right", roles.Horizontal);
+        }
+        Assert.Null(TestbedVocabulary.ParsePositionColorQuestion("Is the small red star to the left of the small blue circle?"));
+    }
+
+    [Fact]
+    public void The_which_color_form_is_probed_with_its_own_roles_and_chance()
+    {
+        using var bundle = PilotFixtures.RandomTinyBundle(uniformAttention: true);
+        var options = new PositionProbeOptions { Questions = 30, Testbed = new TestbedOptions { PositionForm = TestbedVocabulary.PositionWhichColor } };
+        var r = PositionProbe.Run(bundle, options);
+        Assert.Equal(TestbedVocabulary.PositionWhichColor, r.Form);
+        var source = new TestbedExampleSource(new TestbedGenerator(options.Testbed with { Categories = ["position"] }), bundle.Preprocessor, bundle.Prompts);
+        var examples = Enumerable.Range(0, 30).Select(i => source.Create(TestbedSplit.Val, i, TestbedView.Base)).ToArray();
+        Assert.All(r.Layers, l => Assert.Equal(examples.Average(e => 1.0 / e.PromptIds.Length), l.AttentionOnFirst, 5));
+        var held = examples.TakeLast(RidgeProbe.HeldOutRows(30)).Select(e => e.Question.Answer).ToArray();
+        Assert.Equal((double)held.GroupBy(a => a).Max(g => g.Count()) / held.Length, r.AnswerChance, 12);
+        Assert.Contains("attention on answer item", r.ToMarkdown());
+        Assert.Contains("hidden → answer colour", r.ToMarkdown());
     }
 }

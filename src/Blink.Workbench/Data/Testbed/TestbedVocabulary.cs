@@ -118,6 +118,17 @@ public static class TestbedVocabulary
     public static PositionParts? ParsePositionQuestion(string question) =>
         PositionQuestions.Value.GetValueOrDefault(question);
 
+    /// <summary>The asked shape, the relation and the reference shape of a <see cref="PositionWhichColor"/> question.</summary>
+    public sealed record PositionColorParts(string Shape, string Relation, string ReferenceShape);
+
+    private static readonly Lazy<Dictionary<string, PositionColorParts>> PositionColorQuestions = new(() =>
+        (from s in Shapes from r in Relations from reference in Shapes
+         select new PositionColorParts(s, r, reference)).ToDictionary(p => PositionColorQuestion(p.Shape, p.Relation, p.ReferenceShape)));
+
+    /// <summary>Reads back a <see cref="PositionWhichColor"/> question (without the short-answer suffix); null when it is not one.</summary>
+    public static PositionColorParts? ParsePositionColorQuestion(string question) =>
+        PositionColorQuestions.Value.GetValueOrDefault(question);
+
     /// <summary>Question text as written to question files: the question, a newline, the short-answer suffix.</summary>
     public static string WithSuffix(string question) => question + "\n" + ShortAnswerSuffix;
 
