@@ -11,8 +11,11 @@ namespace Blink.Workbench.Analysis;
 /// </summary>
 public static class RidgeProbe
 {
+    /// <summary>Share of the rows that fit a probe unless told otherwise; the rest score it.</summary>
+    public const double DefaultTrainShare = 0.7;
+
     /// <summary>Held-out accuracy of the probe: the first <paramref name="trainShare"/> of the rows fit it, the rest score it.</summary>
-    public static double HeldOutAccuracy(IReadOnlyList<float[]> features, IReadOnlyList<bool> labels, double trainShare = 0.7, double ridge = 1.0)
+    public static double HeldOutAccuracy(IReadOnlyList<float[]> features, IReadOnlyList<bool> labels, double trainShare = DefaultTrainShare, double ridge = 1.0)
     {
         var cut = CheckedCut(features, labels.Count, trainShare, ridge);
         if (labels.Take(cut).Distinct().Count() < 2)
@@ -27,7 +30,7 @@ public static class RidgeProbe
     /// The same for a property with <paramref name="classes"/> values (0 … classes−1): one ridge readout per value on
     /// ±1 targets (one against the rest), the highest score wins. Chance is the share of the commonest value.
     /// </summary>
-    public static double HeldOutAccuracy(IReadOnlyList<float[]> features, IReadOnlyList<int> labels, int classes, double trainShare = 0.7, double ridge = 1.0)
+    public static double HeldOutAccuracy(IReadOnlyList<float[]> features, IReadOnlyList<int> labels, int classes, double trainShare = DefaultTrainShare, double ridge = 1.0)
     {
         var cut = CheckedCut(features, labels.Count, trainShare, ridge);
         if (classes < 2) throw new ArgumentOutOfRangeException(nameof(classes), classes, "a probe needs at least 2 classes.");
@@ -45,7 +48,7 @@ public static class RidgeProbe
     }
 
     /// <summary>How many of <paramref name="n"/> rows score the probe (the rest fit it).</summary>
-    public static int HeldOutRows(int n, double trainShare = 0.7) => n - (int)Math.Round(trainShare * n);
+    public static int HeldOutRows(int n, double trainShare = DefaultTrainShare) => n - (int)Math.Round(trainShare * n);
 
     private static int CheckedCut(IReadOnlyList<float[]> features, int labels, double trainShare, double ridge)
     {
