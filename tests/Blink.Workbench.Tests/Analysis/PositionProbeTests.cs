@@ -59,7 +59,7 @@ public class PositionProbeTests
     [Fact]
     public void Position_questions_read_back_to_objects_whose_places_match_the_answer()
     {
-        var generator = new TestbedGenerator(new TestbedOptions { Categories = ["position"] });
+        var generator = new TestbedGenerator(new TestbedOptions { Categories = ["position"], PositionForm = TestbedVocabulary.PositionYesNo });
         foreach (var sample in generator.Generate(TestbedSplit.Val, 0, 40))
         {
             using var _ = sample;
@@ -81,7 +81,7 @@ public class PositionProbeTests
     public void Attention_and_accuracy_match_independent_computations()
     {
         using var bundle = PilotFixtures.RandomTinyBundle(uniformAttention: true);
-        var options = new PositionProbeOptions { Questions = 24 };
+        var options = new PositionProbeOptions { Questions = 24, Testbed = new TestbedOptions { PositionForm = TestbedVocabulary.PositionYesNo } };
         var r = PositionProbe.Run(bundle, options);
         Assert.Equal(6, r.Layers.Count);
         Assert.Equal(1.0 / 64, r.UniformAttention, 12);

@@ -132,8 +132,13 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
         Assert.All(TestbedVocabulary.Categories, c => Assert.Equal(20, questions.Count(q => q.Category == c)));
         var existence = questions.Where(q => q.Category == "existence").ToList();
         Assert.Equal(10, existence.Count(q => q.Answer == "yes"));
+        // Which-color position questions answer with the colour on the named side, drawn freely from the six.
         var position = questions.Where(q => q.Category == "position").ToList();
-        Assert.Equal(10, position.Count(q => q.Answer == "yes"));
+        Assert.All(position, q => Assert.Contains(q.Answer, TestbedVocabulary.ColorNames));
+        Assert.True(position.Select(q => q.Answer).Distinct().Count() >= 4, string.Join(",", position.Select(q => q.Answer)));
+        var yesNo = new TestbedGenerator(new TestbedOptions { PositionForm = TestbedVocabulary.PositionYesNo })
+            .Generate(TestbedSplit.Train, 0, 6 * 20).Select(s => { var q = s.Question; s.Dispose(); return q; }).Where(q => q.Category == "position").ToList();
+        Assert.Equal(10, yesNo.Count(q => q.Answer == "yes"));
         var counts = questions.Where(q => q.Category == "count").GroupBy(q => q.Answer).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(["0", "1", "2", "3", "4"], counts.Keys.Order());
         Assert.All(counts.Values, n => Assert.Equal(4, n));
@@ -319,6 +324,7 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
     [InlineData("CountPairGapPixels", "8")]
     [InlineData("CountFrameObjects", "12")]
     [InlineData("PositionForm", "which-colour")]
+    [InlineData("PositionForm", "null")]
     public void Impossible_options_throw_naming_option_and_value(string option, string value)
     {
         var o = new TestbedOptions();
@@ -340,7 +346,7 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
             "CountOthersMin" => o with { CountOthersMin = -1 },
             "CountOthersMax" => o with { CountOthersMin = 2, CountOthersMax = 1 },
             "CountPairGapPixels" => o with { CountPairs = true, CountPairGapPixels = int.Parse(value) },
-            "PositionForm" => o with { PositionForm = value },
+            "PositionForm" => o with { PositionForm = value == "null" ? null! : value },
             _ => throw new InvalidOperationException(option),
         };
         var e = Assert.Throws<ArgumentException>(() => new TestbedGenerator(o));
@@ -389,7 +395,7 @@ public class TestbedGoldenTests(ITestOutputHelper output)
         }
         var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
         output.WriteLine(hash);
-        Assert.Equal("797DC0C51EEE4697B1216A8CDD036ED12763F2B0ACD4953B043DCC601552F00E", hash);
+        Assert.Equal("9298788122C810497AE8A9C9C0A22972E81E9244DA20E34840072879B8F235BC", hash);
     }
 }
 

@@ -73,7 +73,7 @@ public static class TestbedVocabulary
     }
 
     /// <summary>The closed answer set of a category (<c>choices</c> in question files).</summary>
-    public static IReadOnlyList<string> Choices(string category, int countMax = 4, string? positionForm = null) => category switch
+    public static IReadOnlyList<string> Choices(string category, int countMax = 4, string positionForm = PositionWhichColor) => category switch
     {
         Position when positionForm == PositionWhichColor => ColorNames,
         Existence or Position => YesNo,
