@@ -128,7 +128,7 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
     [Fact]
     public void Categories_rotate_and_answers_are_balanced()
     {
-        var questions = Default.Generate(TestbedSplit.Train, 0, 6 * 20).Select(s => { var q = s.Question; s.Dispose(); return q; }).ToList();
+        var questions = QuestionsOf(Default);
         Assert.All(TestbedVocabulary.Categories, c => Assert.Equal(20, questions.Count(q => q.Category == c)));
         var existence = questions.Where(q => q.Category == "existence").ToList();
         Assert.Equal(10, existence.Count(q => q.Answer == "yes"));
@@ -136,12 +136,16 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
         var position = questions.Where(q => q.Category == "position").ToList();
         Assert.All(position, q => Assert.Contains(q.Answer, TestbedVocabulary.ColorNames));
         Assert.True(position.Select(q => q.Answer).Distinct().Count() >= 4, string.Join(",", position.Select(q => q.Answer)));
-        var yesNo = new TestbedGenerator(new TestbedOptions { PositionForm = TestbedVocabulary.PositionYesNo })
-            .Generate(TestbedSplit.Train, 0, 6 * 20).Select(s => { var q = s.Question; s.Dispose(); return q; }).Where(q => q.Category == "position").ToList();
+        var yesNo = QuestionsOf(new TestbedGenerator(new TestbedOptions { PositionForm = TestbedVocabulary.PositionYesNo }))
+            .Where(q => q.Category == "position").ToList();
         Assert.Equal(10, yesNo.Count(q => q.Answer == "yes"));
         var counts = questions.Where(q => q.Category == "count").GroupBy(q => q.Answer).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(["0", "1", "2", "3", "4"], counts.Keys.Order());
         Assert.All(counts.Values, n => Assert.Equal(4, n));
+
+        // Six families round-robin, 20 of each; each sample is disposed once its question is read.
+        static List<TestbedQuestion> QuestionsOf(TestbedGenerator generator) =>
+            generator.Generate(TestbedSplit.Train, 0, 6 * 20).Select(s => { var q = s.Question; s.Dispose(); return q; }).ToList();
     }
 
     [Fact]

@@ -104,7 +104,7 @@ public sealed record TestbedOptions
     internal int PairGapPixels => CountPairGapPixels ?? Math.Max(2, (int)Math.Round(0.05 * TokenPixels));
 
     /// <summary>
-    /// Form of relative-position questions. "which-color" (the default since session 8, docs/testbed.md): "What color is
+    /// Form of relative-position questions. "which-color" (the default since session 9, docs/testbed.md): "What color is
     /// the small star to the left of the small circle?" — a reference shape flanked on opposite sides by two items of
     /// the asked shape in different colours, a few pixels apart, answered with the colour on the named side (six
     /// choices). The evidence box holds all three; the training's grounding target is the answer item. "yes-no": "Is
