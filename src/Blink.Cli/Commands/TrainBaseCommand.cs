@@ -36,12 +36,14 @@ internal static class TrainBaseCommand
         };
         var countObjects = new Option<bool>("--ground-count-on-objects") { Description = "Grounding target of count questions: the counted objects, not the whole frame", DefaultValueFactory = _ => defaults.GroundCountOnObjects };
         var positionWeight = new Option<double>("--patch-position-loss") { Description = "Weight of a per-token grid row/column target beside the object targets, keeping where a token is in its feature (0 = off)", DefaultValueFactory = _ => defaults.PatchPositionLossWeight };
+        var balanced = new Option<bool>("--balanced-patch-loss") { Description = "Average the per-token object loss over object tokens and empty tokens separately (--balanced-patch-loss false: one mean over all tokens, the recipe before session 10)", DefaultValueFactory = _ => defaults.BalancedPatchLoss };
+        var cover = new Option<double>("--patch-label-cover") { Description = "Per-token targets on every token an object covers by at least this share of the smaller of object and token (0 = the token under its centre only)", DefaultValueFactory = _ => defaults.PatchLabelCover };
         var testbed = TestbedCommand.NewOptionsFileOption();
         var threads = new Option<int>("--threads") { Description = "CPU threads (0 = library default)", DefaultValueFactory = _ => 0 };
         var command = new Command("train-base", "Train the embedded tiny LLaVA from scratch on the synthetic testbed (zoom augmentation on; resumable).")
         {
             steps, batch, lr, samples, seed, work, output, fresh, zooms, categories, warmup, threads, evidence, patchWeight, evalEvery, visionSteps, grounding,
-            testbed, categoryWeights, countObjects, positionWeight,
+            testbed, categoryWeights, countObjects, positionWeight, balanced, cover,
         };
         command.SetAction(result => CliErrors.Run(() =>
         {
@@ -53,6 +55,8 @@ internal static class TrainBaseCommand
                 ZoomVariants = result.GetValue(zooms), WarmupSteps = result.GetValue(warmup),
                 EvidenceViews = result.GetValue(evidence), PatchLossWeight = result.GetValue(patchWeight), EvalEvery = result.GetValue(evalEvery), VisionSteps = result.GetValue(visionSteps), GroundingLossWeight = result.GetValue(grounding), GroundCountOnObjects = result.GetValue(countObjects),
                 PatchPositionLossWeight = result.GetValue(positionWeight),
+                BalancedPatchLoss = result.GetValue(balanced),
+                PatchLabelCover = result.GetValue(cover),
                 Testbed = TestbedCommand.Resolve(result.GetValue(testbed)),
             };
             if (result.GetValue(categories) is { Length: > 0 } cats) options = options with { Testbed = options.Testbed with { Categories = cats } };
@@ -65,7 +69,9 @@ internal static class TrainBaseCommand
             {
                 if (p.Message is not null) { printer.Line(p.Message, force: true); return; }
                 var val = p.ValAccuracy is { } a ? $"  val acc {a:P1} (zoomed {p.ValZoomAccuracy:P1})" : "";
-                printer.Line($"step {p.Step}/{p.TotalSteps}  loss {p.Loss:F4}  lr {p.LearningRate:G3}{val}  elapsed {ProgressPrinter.Eta(p.Elapsed)}  ETA {ProgressPrinter.Eta(p.Remaining)}", force: p.ValAccuracy is not null);
+                printer.Line($"step {p.Step}/{p.TotalSteps}  loss {p.Loss:F4}  lr {p.LearningRate:G3}{val}  elapsed {ProgressPrinter.Eta(p.Elapsed)}  ETA {ProgressPrinter.Eta(p.Remaining)}", force: p.ValAccuracy is not null || p.ValTokenKind is not null);
+                if (p.ValTokenKind is { } kind && p.ValZoomTokenKind is { } zkind)
+                    printer.Line("  object tokens' kind from the per-token head (whole / zoomed): " + string.Join("  ", kind.Keys.Order().Select(k => $"{k} {kind[k]:P0}/{zkind.GetValueOrDefault(k):P0}")), force: true);
                 if (p.ValPerCategory is { } per && p.ValZoomPerCategory is { } zper)
                     printer.Line("  per category (whole / zoomed): " + string.Join("  ", per.Keys.Order().Select(k => $"{k} {per[k]:P0}/{zper.GetValueOrDefault(k):P0}")), force: true);
             });

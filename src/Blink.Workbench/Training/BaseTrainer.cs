@@ -44,7 +44,7 @@ public sealed class BaseTrainer
         var model = new LlavaForConditionalGeneration(config);
         if (_options.HuggingFaceInit) ModelInitialization.HuggingFace(model);
         var bundle = new ModelBundle(model, tokenizer, PromptTemplate.Testbed, preprocessor, "blink-tiny-testbed");
-        var source = new TestbedExampleSource(generator, preprocessor, bundle.Prompts, _options.GroundCountOnObjects);
+        var source = new TestbedExampleSource(generator, preprocessor, bundle.Prompts, _options.GroundCountOnObjects, _options.PatchLabelCover > 0 ? _options.PatchLabelCover : null);
 
         // Training-only head for the dense patch targets (PatchLabels); never part of the model checkpoint.
         var patchHead = nn.Linear(config.TextConfig.HiddenSize, PatchLabels.KindClasses + PatchLabels.ColorClasses);
@@ -89,8 +89,8 @@ public sealed class BaseTrainer
         var groundingLayers = _options.GroundingLossWeight > 0 ? GroundingLayers(config) : null;
         // The per-token targets: object kind and colour, plus the token's grid place when asked for.
         Tensor TokenLoss(Tensor features, IReadOnlyList<TestbedExample> examples) => positionHead is null
-            ? PatchLoss(patchHead.forward(features), examples)
-            : PatchLoss(patchHead.forward(features), examples).Plus(_options.PatchPositionLossWeight * PositionLoss(positionHead.forward(features), grid));
+            ? PatchLoss(patchHead.forward(features), examples, _options.BalancedPatchLoss)
+            : PatchLoss(patchHead.forward(features), examples, _options.BalancedPatchLoss).Plus(_options.PatchPositionLossWeight * PositionLoss(positionHead.forward(features), grid));
         for (var step = state.Step; step < totalSteps; step++)
         {
             ct.ThrowIfCancellationRequested();
@@ -131,15 +131,21 @@ public sealed class BaseTrainer
             var rate = clock.Elapsed.TotalSeconds / Math.Max(1, done - startStep);
             var remaining = TimeSpan.FromSeconds(rate * (totalSteps - done));
             var report = new TrainingProgress(done, totalSteps, lossWindow.Average(), lr, clock.Elapsed, remaining);
-            if (done > visionSteps && (done % _options.EvalEvery == 0 || done == totalSteps))
+            var validate = done > visionSteps && (done % _options.EvalEvery == 0 || done == totalSteps);
+            if (validate || (done == visionSteps && _options.PatchLossWeight > 0))
             {
+                // Evaluation mode draws no random numbers, so validating does not change the trained weights.
                 model.eval();
-                var (baseAcc, basePer) = ClosedSetPredictor.Accuracy(val, ClosedSetPredictor.Predict(model, val, tokenizer.PadId, tokenizer.EosId));
-                var (zoomAcc, zoomPer) = ClosedSetPredictor.Accuracy(valZoom, ClosedSetPredictor.Predict(model, valZoom, tokenizer.PadId, tokenizer.EosId));
-                report = report with { ValAccuracy = baseAcc, ValZoomAccuracy = zoomAcc, ValPerCategory = basePer, ValZoomPerCategory = zoomPer };
+                report = report with { ValTokenKind = PatchLabels.KindAccuracy(model, patchHead, val), ValZoomTokenKind = PatchLabels.KindAccuracy(model, patchHead, valZoom) };
+                if (validate)
+                {
+                    var (baseAcc, basePer) = ClosedSetPredictor.Accuracy(val, ClosedSetPredictor.Predict(model, val, tokenizer.PadId, tokenizer.EosId));
+                    var (zoomAcc, zoomPer) = ClosedSetPredictor.Accuracy(valZoom, ClosedSetPredictor.Predict(model, valZoom, tokenizer.PadId, tokenizer.EosId));
+                    report = report with { ValAccuracy = baseAcc, ValZoomAccuracy = zoomAcc, ValPerCategory = basePer, ValZoomPerCategory = zoomPer };
+                }
                 model.train();
             }
-            if (done % 10 == 0 || report.ValAccuracy is not null) state.History.Add(report);
+            if (done % 10 == 0 || report.ValAccuracy is not null || report.ValTokenKind is not null) state.History.Add(report);
             progress?.Report(report);
             if (done % _options.CheckpointEvery == 0 || done == totalSteps)
             {
@@ -205,14 +211,23 @@ public sealed class BaseTrainer
     }
 
     /// <summary>Cross-entropy of each visual token's object kind and colour (PatchLabels), averaged over tokens.</summary>
-    private static Tensor PatchLoss(Tensor predictions, IReadOnlyList<TestbedExample> examples)
+    internal static Tensor PatchLoss(Tensor predictions, IReadOnlyList<TestbedExample> examples, bool balanced)
     {
         var kinds = torch.tensor(examples.SelectMany(e => e.PatchKinds ?? throw new InvalidOperationException("training examples need patch labels")).Select(k => (long)k).ToArray(), device: predictions.device);
         var colors = torch.tensor(examples.SelectMany(e => e.PatchColors!).Select(c => (long)c).ToArray(), device: predictions.device);
         var flat = predictions.reshape(-1, predictions.shape[^1]);
         var kindLogits = flat.narrow(1, 0, PatchLabels.KindClasses);
         var colorLogits = flat.narrow(1, PatchLabels.KindClasses, PatchLabels.ColorClasses);
-        return nn.functional.cross_entropy(kindLogits, kinds).Plus(nn.functional.cross_entropy(colorLogits, colors));
+        if (!balanced) return nn.functional.cross_entropy(kindLogits, kinds).Plus(nn.functional.cross_entropy(colorLogits, colors));
+        var objects = kinds.ne(0).to_type(flat.dtype);
+        var empty = 1 - objects;
+        // Mean over object tokens plus mean over empty tokens: each group counts the same, however few objects there are.
+        Tensor Balanced(Tensor logits, Tensor labels)
+        {
+            var each = nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.None);
+            return (each * objects).sum() / objects.sum().clamp_min(1) + (each * empty).sum() / empty.sum().clamp_min(1);
+        }
+        return Balanced(kindLogits, kinds).Plus(Balanced(colorLogits, colors));
     }
 
     /// <summary>Cross-entropy of each visual token's own grid row and column (tokens are in row-major order).</summary>

@@ -15,13 +15,16 @@ public sealed class TestbedExampleSource
     private readonly PromptBuilder _prompts;
     private readonly ITextTokenizer _tokenizer;
     private readonly bool _groundCountOnObjects;
+    private readonly double? _patchLabelCover;
 
     /// <param name="groundCountOnObjects">
     /// Grounding target of frame-count questions: the counted objects inside the frame (true; the frame itself when the
     /// answer is 0) instead of the whole frame (the evidence box). See <see cref="BaseTrainingOptions.GroundCountOnObjects"/>.
     /// </param>
-    public TestbedExampleSource(TestbedGenerator generator, ImagePreprocessor preprocessor, PromptBuilder prompts, bool groundCountOnObjects = false)
+    /// <param name="patchLabelCover">Which tokens an object labels (<see cref="PatchLabels.For"/>, <see cref="BaseTrainingOptions.PatchLabelCover"/>).</param>
+    public TestbedExampleSource(TestbedGenerator generator, ImagePreprocessor preprocessor, PromptBuilder prompts, bool groundCountOnObjects = false, double? patchLabelCover = null)
     {
+        _patchLabelCover = patchLabelCover;
         _groundCountOnObjects = groundCountOnObjects;
         _generator = generator;
         _preprocessor = preprocessor;
@@ -49,7 +52,7 @@ public sealed class TestbedExampleSource
         // Quadrant-count questions change meaning under a crop: they are always shown whole.
         if (view != TestbedView.Base && !ZoomAugmentation.IsZoomInvariant(sample.Scene)) view = TestbedView.Base;
         var (pixels, toInput) = Render(sample, view, salt);
-        var (kinds, colors) = PatchLabels.For(sample.Scene, toInput, _preprocessor.Options.GridSize, _preprocessor.Options.PatchSize);
+        var (kinds, colors) = PatchLabels.For(sample.Scene, toInput, _preprocessor.Options.GridSize, _preprocessor.Options.PatchSize, _patchLabelCover);
         var grid = _preprocessor.Options.GridSize;
         var patch = _preprocessor.Options.PatchSize;
         var targets = GroundingTargets(sample);

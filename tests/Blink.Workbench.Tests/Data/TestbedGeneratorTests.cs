@@ -232,6 +232,43 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Shape_object_size_applies_to_the_asked_object_and_leaves_other_questions_unchanged()
+    {
+        var options = new TestbedOptions { Categories = ["shape", "color"], ShapeObjectMinTokens = 0.8, ShapeObjectMaxTokens = 0.9 };
+        var plain = new TestbedOptions { Categories = ["shape", "color"] };
+        var (lo, hi) = ((int)Math.Round(0.8 * options.TokenPixels), (int)Math.Round(0.9 * options.TokenPixels));
+        var (smallLo, smallHi) = ((int)Math.Round(0.40 * options.TokenPixels), (int)Math.Round(0.60 * options.TokenPixels));
+        var changed = new TestbedGenerator(options).Generate(TestbedSplit.Val, 0, 20).ToList();
+        var unchanged = new TestbedGenerator(plain).Generate(TestbedSplit.Val, 0, 20).ToList();
+        try
+        {
+            foreach (var (sample, reference) in changed.Zip(unchanged))
+            {
+                var q = sample.Question;
+                var (answer, relevant) = TestbedOracle.Solve(q, sample.Scene);
+                Assert.Equal(q.Answer, answer);
+                var small = sample.Scene.Objects.Where(o => o.Size == TestbedVocabulary.Small).ToList();
+                if (q.Category == "shape")
+                {
+                    // The asked object (the evidence) is drawn in the shape range, every other small object in the usual one.
+                    var asked = Assert.Single(relevant);
+                    Assert.InRange(asked.Width, lo, hi);
+                    Assert.All(small.Where(o => o.PixelBox != asked), o => Assert.InRange(o.Box[2] - o.Box[0], smallLo, smallHi));
+                }
+                else
+                {
+                    Assert.Equal(reference.EncodePng(), sample.EncodePng());
+                    Assert.Equal(JsonSerializer.Serialize(reference.Scene), JsonSerializer.Serialize(sample.Scene));
+                }
+            }
+        }
+        finally
+        {
+            foreach (var s in changed.Concat(unchanged)) s.Dispose();
+        }
+    }
+
+    [Fact]
     public void A_fixed_number_of_frame_objects_makes_the_blob_count_independent_of_the_answer()
     {
         var options = new TestbedOptions { Categories = ["count"], CountFrameObjects = 5 };
@@ -329,6 +366,8 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
     [InlineData("CountFrameObjects", "12")]
     [InlineData("PositionForm", "which-colour")]
     [InlineData("PositionForm", "null")]
+    [InlineData("ShapeObjectMaxTokens", "0.3")]
+    [InlineData("ShapeObjectMinTokens", "0.1")]
     public void Impossible_options_throw_naming_option_and_value(string option, string value)
     {
         var o = new TestbedOptions();
@@ -351,6 +390,8 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
             "CountOthersMax" => o with { CountOthersMin = 2, CountOthersMax = 1 },
             "CountPairGapPixels" => o with { CountPairs = true, CountPairGapPixels = int.Parse(value) },
             "PositionForm" => o with { PositionForm = value == "null" ? null! : value },
+            "ShapeObjectMaxTokens" => o with { ShapeObjectMaxTokens = 0.3 },
+            "ShapeObjectMinTokens" => o with { ShapeObjectMinTokens = 0.1 },
             _ => throw new InvalidOperationException(option),
         };
         var e = Assert.Throws<ArgumentException>(() => new TestbedGenerator(o));

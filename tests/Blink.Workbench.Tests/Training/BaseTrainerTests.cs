@@ -36,6 +36,25 @@ public class BaseTrainerTests
         var validated = trainer.LastHistory.Where(h => h.ValAccuracy is not null).ToArray();
         Assert.Equal([4, 6], validated.Select(h => h.Step));
         Assert.All(validated, h => { Assert.NotNull(h.ValZoomAccuracy); Assert.NotEmpty(h.ValPerCategory!); });
+        // The per-token head's reading of object kinds: at the end of the vision stage (step 2) and with every validation.
+        var kinds = trainer.LastHistory.Where(h => h.ValTokenKind is not null).ToArray();
+        Assert.Equal([2, 4, 6], kinds.Select(h => h.Step));
+        Assert.All(kinds, h => Assert.All(h.ValTokenKind!.Values.Concat(h.ValZoomTokenKind!.Values), a => Assert.InRange(a, 0, 1)));
+    }
+
+    [Fact]
+    public void The_patch_loss_recipe_changes_the_run()
+    {
+        using var temp = new TempFolder();
+        using var session10 = new BaseTrainer(Quick, temp.File("a")).Run();
+        using var before = new BaseTrainer(Quick with { BalancedPatchLoss = false, PatchLabelCover = 0 }, temp.File("b")).Run();
+        const string tower = "vision_tower.vision_model.encoder.layers.0.mlp.fc1.weight";
+        Assert.False(session10.Model.state_dict()[tower].eq(before.Model.state_dict()[tower]).all().item<bool>());
+        foreach (var cover in new[] { -0.1, 1.5, double.NaN })
+        {
+            var ex = Assert.Throws<ArgumentException>(() => new BaseTrainer(Quick with { PatchLabelCover = cover }, temp.File("c")));
+            Assert.Contains($"PatchLabelCover must be a share between 0 (the centre token only) and 1, got {cover}", ex.Message);
+        }
     }
 
     [Fact]

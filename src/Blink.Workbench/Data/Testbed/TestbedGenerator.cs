@@ -134,7 +134,7 @@ public sealed class TestbedGenerator
             {
                 var shape = rng.Pick(Shapes);
                 var color = rng.Pick(ColorNames);
-                var box = PlaceSmall(plan, layout, rng, shape, color, layout.Usable);
+                var box = PlaceSmall(plan, layout, rng, shape, color, layout.Usable, side: ShapeSide(rng));
                 if (box is null) return null;
                 plan.Question = ShapeQuestion(color);
                 plan.Answer = shape;
@@ -290,6 +290,10 @@ public sealed class TestbedGenerator
     }
 
     private int SmallSide(TestbedRandom rng) => Side(rng, Options.SmallObjectMinTokens, Options.SmallObjectMaxTokens);
+
+    /// <summary>Side of a shape question's object; without the shape options the same draw as <see cref="SmallSide"/>.</summary>
+    private int ShapeSide(TestbedRandom rng) =>
+        Side(rng, Options.ShapeObjectMinTokens ?? Options.SmallObjectMinTokens, Options.ShapeObjectMaxTokens ?? Options.SmallObjectMaxTokens);
 
     private int Side(TestbedRandom rng, double minTokens, double maxTokens) =>
         (int)Math.Round(rng.NextDouble(minTokens, maxTokens) * Options.TokenPixels);

@@ -119,6 +119,16 @@ public sealed record TestbedOptions
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? PositionObjectMaxTokens { get; init; }
 
+    /// <summary>
+    /// Side of the object a shape question asks about, in tokens; null uses the small-object range. A range reaching
+    /// above the small-object one makes part of the shape questions readable at the base resolution (docs/testbed.md,
+    /// session 10), without changing any other object of the scene.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ShapeObjectMinTokens { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ShapeObjectMaxTokens { get; init; }
+
     internal bool PositionAsksColor => PositionForm == TestbedVocabulary.PositionWhichColor;
 
     /// <summary>
@@ -140,7 +150,7 @@ public sealed record TestbedOptions
     /// <summary>Free space kept around every small object, in rendered pixels (objects never touch).</summary>
     internal int GapPixels => Math.Max(2, (int)Math.Round(0.15 * TokenPixels));
 
-    internal int MaxObjectPixels => (int)Math.Ceiling(new[] { SmallObjectMaxTokens, CountMaxTokens, PositionObjectMaxTokens ?? 0, DigitMaxTokens * 1.3 }.Max() * TokenPixels);
+    internal int MaxObjectPixels => (int)Math.Ceiling(new[] { SmallObjectMaxTokens, CountMaxTokens, PositionObjectMaxTokens ?? 0, ShapeObjectMaxTokens ?? 0, DigitMaxTokens * 1.3 }.Max() * TokenPixels);
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first option (and its value) that cannot work.</summary>
     public void Validate()
@@ -187,6 +197,9 @@ public sealed record TestbedOptions
         if (PositionObjectMinTokens is not null || PositionObjectMaxTokens is not null)
             ValidateShapeSizes(nameof(PositionObjectMinTokens), PositionObjectMinTokens ?? SmallObjectMinTokens,
                 nameof(PositionObjectMaxTokens), PositionObjectMaxTokens ?? SmallObjectMaxTokens);
+        if (ShapeObjectMinTokens is not null || ShapeObjectMaxTokens is not null)
+            ValidateShapeSizes(nameof(ShapeObjectMinTokens), ShapeObjectMinTokens ?? SmallObjectMinTokens,
+                nameof(ShapeObjectMaxTokens), ShapeObjectMaxTokens ?? SmallObjectMaxTokens);
         if (!(FrameMinTokens > 0)) throw Bad(nameof(FrameMinTokens), FrameMinTokens, "must be positive.");
         if (!(FrameMaxTokens >= FrameMinTokens))
             throw Bad(nameof(FrameMaxTokens), FrameMaxTokens, $"must be at least FrameMinTokens ({FrameMinTokens}).");
