@@ -13,7 +13,7 @@ public sealed class ProjectNotebooksTests(ITestOutputHelper output)
     /// <summary>Quick-mode overrides of each notebook's parameters cell.</summary>
     private static readonly Dictionary<string, Dictionary<string, string>> QuickParameters = new()
     {
-        ["01-pilot-layer-attention.ipynb"] = new() { ["samples"] = "6", ["heatmapSamples"] = "1" },
+        ["01-pilot-layer-attention.ipynb"] = new() { ["samples"] = "6", ["heatmapSamples"] = "1", ["probeQuestions"] = "60" },
         ["02-train-tokensr.ipynb"] = new() { ["samples"] = "6", ["steps"] = "6", ["batchSize"] = "8" },
         ["03-evaluate-blink.ipynb"] = new() { ["samples"] = "6", ["calibrationSamples"] = "6" },
         ["04-how-blink-works.ipynb"] = new() { ["sampleIndex"] = "0" },
