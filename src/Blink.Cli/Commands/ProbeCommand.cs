@@ -41,12 +41,14 @@ internal static class ProbeCommand
             foreach (var o in new Option[] { Model, View, Questions, Split, Testbed, Json }) c.Options.Add(o);
         }
 
-        public TestbedView ParseView(ParseResult r) => r.GetValue(View)! switch
-        {
-            "whole" => TestbedView.Base,
-            "crop" => TestbedView.EvidenceCrop,
-            var v => throw new ArgumentException($"--view '{v}': expected whole or crop."),
-        };
+        /// <summary>The options both probes' option records take: questions, split, view, testbed.</summary>
+        public (int Questions, TestbedSplit Split, TestbedView View, TestbedOptions Testbed) Parse(ParseResult r) =>
+            (r.GetValue(Questions), TestbedSplitNames.Parse(r.GetValue(Split)!), r.GetValue(View)! switch
+            {
+                "whole" => TestbedView.Base,
+                "crop" => TestbedView.EvidenceCrop,
+                var v => throw new ArgumentException($"--view '{v}': expected whole or crop."),
+            }, TestbedCommand.Resolve(r.GetValue(Testbed)));
 
         /// <summary>Loads the model, runs the probe with progress and Ctrl+C, prints it, and writes the JSON when asked.</summary>
         public int Run<T>(ParseResult r, int questions, Func<ModelBundle, IProgress<int>, CancellationToken, T> probe, Action<ModelBundle, T> print)
@@ -74,13 +76,8 @@ internal static class ProbeCommand
         shared.AddTo(position);
         position.SetAction(result => CliErrors.Run(() =>
         {
-            var options = new PositionProbeOptions
-            {
-                Questions = result.GetValue(shared.Questions),
-                Split = TestbedSplitNames.Parse(result.GetValue(shared.Split)!),
-                View = shared.ParseView(result),
-                Testbed = TestbedCommand.Resolve(result.GetValue(shared.Testbed)),
-            };
+            var (questions, split, view, testbed) = shared.Parse(result);
+            var options = new PositionProbeOptions { Questions = questions, Split = split, View = view, Testbed = testbed };
             options.Validate();
             var viewName = result.GetValue(shared.View);
             return shared.Run(result, options.Questions, (bundle, progress, ct) => PositionProbe.Run(bundle, options, progress, ct), (bundle, r) =>
@@ -107,14 +104,8 @@ internal static class ProbeCommand
         command.Options.Add(category);
         command.SetAction(result => CliErrors.Run(() =>
         {
-            var options = new ObjectProbeOptions
-            {
-                Category = result.GetValue(category)!,
-                Questions = result.GetValue(shared.Questions),
-                Split = TestbedSplitNames.Parse(result.GetValue(shared.Split)!),
-                View = shared.ParseView(result),
-                Testbed = TestbedCommand.Resolve(result.GetValue(shared.Testbed)),
-            };
+            var (questions, split, view, testbed) = shared.Parse(result);
+            var options = new ObjectProbeOptions { Category = result.GetValue(category)!, Questions = questions, Split = split, View = view, Testbed = testbed };
             options.Validate();
             var viewName = result.GetValue(shared.View);
             return shared.Run(result, options.Questions, (bundle, progress, ct) => ObjectProbe.Run(bundle, options, progress, ct), (bundle, r) =>

@@ -101,13 +101,9 @@ public static class ObjectProbe
             pixels += box.Width / n;
             var token = PositionProbe.Token(box, grid, patch);
 
-            using var scope = NewDisposeScope();
-            using var batch = TestbedBatch.Create([example], bundle.Tokenizer.PadId, bundle.Tokenizer.EosId, withAnswer: false, bundle.Model.Device);
-            var visual = bundle.Model.GetImageFeatures(batch.Pixels);
-            features[i] = visual[0, token].to(ScalarType.Float32).cpu().ToFloatArray();
-            var recorder = new LastTokenRecorder();
-            var logits = bundle.Model.forward(new LlavaInput(batch.InputIds, null, Interceptor: recorder, ImageFeatures: visual)).Logits;
-            if (ClosedSetPredictor.BestChoice(logits[0, -1].cpu(), example.ChoiceIds) == example.AnswerId) correct++;
+            var (visual, recorder, right) = LastTokenRecorder.Forward(bundle, example, token);
+            if (right) correct++;
+            features[i] = visual[0];
 
             hidden ??= recorder.Hidden.Keys.ToDictionary(l => l, _ => new float[n][]);
             attention ??= recorder.Hidden.Keys.ToDictionary(l => l, _ => 0.0);

@@ -116,14 +116,10 @@ public static class PositionProbe
             var (tokenA, tokenB) = (Token(toInput(a), grid, patch), Token(toInput(b), grid, patch));
             if (tokenA == tokenB) shared++;
 
-            using var scope = NewDisposeScope();
-            using var batch = TestbedBatch.Create([example], bundle.Tokenizer.PadId, bundle.Tokenizer.EosId, withAnswer: false, bundle.Model.Device);
-            var features = bundle.Model.GetImageFeatures(batch.Pixels);
-            first[i] = features[0, tokenA].to(ScalarType.Float32).cpu().ToFloatArray();
-            pair[i] = first[i].Concat(features[0, tokenB].to(ScalarType.Float32).cpu().ToFloatArray()).ToArray();
-            var recorder = new LastTokenRecorder();
-            var logits = bundle.Model.forward(new LlavaInput(batch.InputIds, null, Interceptor: recorder, ImageFeatures: features)).Logits;
-            if (ClosedSetPredictor.BestChoice(logits[0, -1].cpu(), example.ChoiceIds) == example.AnswerId) correct++;
+            var (features, recorder, right) = LastTokenRecorder.Forward(bundle, example, tokenA, tokenB);
+            if (right) correct++;
+            first[i] = features[0];
+            pair[i] = features[0].Concat(features[1]).ToArray();
 
             hidden ??= recorder.Hidden.Keys.ToDictionary(l => l, _ => new float[n][]);
             attention ??= recorder.Hidden.Keys.ToDictionary(l => l, _ => (0.0, 0.0));
