@@ -111,12 +111,14 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
             using (sample)
             {
                 var small = sample.Scene.Objects.Where(x => x.IsSmall).ToList();
-                // Count questions draw their items (counted, and the same shape outside the frame) in the count range.
+                // Count questions draw their items (counted, and the same shape outside the frame) in the count range,
+                // shape questions the asked object in the shape range.
                 bool InRange(SceneObject x, double? min, double? max) =>
                     x.PixelBox.Width >= min * o.TokenPixels - 1 && x.PixelBox.Width <= max * o.TokenPixels + 1;
                 foreach (var x in small.Where(x => x.Kind != "digit"))
                     Assert.True(InRange(x, o.SmallObjectMinTokens, o.SmallObjectMaxTokens)
-                                || (sample.Question.Category == "count" && InRange(x, o.CountObjectMinTokens, o.CountObjectMaxTokens)),
+                                || (sample.Question.Category == "count" && InRange(x, o.CountObjectMinTokens, o.CountObjectMaxTokens))
+                                || (sample.Question.Category == "shape" && InRange(x, o.ShapeObjectMinTokens, o.ShapeObjectMaxTokens)),
                         $"{sample.Question.QuestionId}: a {x.Kind} {x.PixelBox.Width} px wide");
                 for (var i = 0; i < small.Count; i++)
                     for (var j = i + 1; j < small.Count; j++)
@@ -225,8 +227,11 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
             }
             else
             {
-                // Shape questions keep the small-object range (0.40–0.60 tokens).
-                Assert.All(small, o => Assert.InRange(o.Box[2] - o.Box[0], (int)Math.Round(0.40 * options.TokenPixels), (int)Math.Round(0.60 * options.TokenPixels)));
+                // Shape questions keep their own sizes: the asked object 0.60–0.85 tokens, the other small ones 0.40–0.60.
+                var asked = Assert.Single(TestbedOracle.Solve(sample.Question, sample.Scene).Relevant);
+                Assert.InRange(asked.Width, (int)Math.Round(0.60 * options.TokenPixels), (int)Math.Round(0.85 * options.TokenPixels));
+                Assert.All(small.Where(o => o.PixelBox != asked),
+                    o => Assert.InRange(o.Box[2] - o.Box[0], (int)Math.Round(0.40 * options.TokenPixels), (int)Math.Round(0.60 * options.TokenPixels)));
             }
         }
     }
@@ -234,8 +239,9 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
     [Fact]
     public void Shape_object_size_applies_to_the_asked_object_and_leaves_other_questions_unchanged()
     {
+        // The default range is 0.60–0.85 tokens; null falls back to the small-object range (the testbed before session 11).
         var options = new TestbedOptions { Categories = ["shape", "color"], ShapeObjectMinTokens = 0.8, ShapeObjectMaxTokens = 0.9 };
-        var plain = new TestbedOptions { Categories = ["shape", "color"] };
+        var plain = new TestbedOptions { Categories = ["shape", "color"], ShapeObjectMinTokens = null, ShapeObjectMaxTokens = null };
         var (lo, hi) = ((int)Math.Round(0.8 * options.TokenPixels), (int)Math.Round(0.9 * options.TokenPixels));
         var (smallLo, smallHi) = ((int)Math.Round(0.40 * options.TokenPixels), (int)Math.Round(0.60 * options.TokenPixels));
         var changed = new TestbedGenerator(options).Generate(TestbedSplit.Val, 0, 20).ToList();
@@ -254,6 +260,8 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
                     var asked = Assert.Single(relevant);
                     Assert.InRange(asked.Width, lo, hi);
                     Assert.All(small.Where(o => o.PixelBox != asked), o => Assert.InRange(o.Box[2] - o.Box[0], smallLo, smallHi));
+                    var askedBefore = Assert.Single(TestbedOracle.Solve(reference.Question, reference.Scene).Relevant);
+                    Assert.InRange(askedBefore.Width, smallLo, smallHi);
                 }
                 else
                 {
@@ -440,7 +448,7 @@ public class TestbedGoldenTests(ITestOutputHelper output)
         }
         var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
         output.WriteLine(hash);
-        Assert.Equal("9298788122C810497AE8A9C9C0A22972E81E9244DA20E34840072879B8F235BC", hash);
+        Assert.Equal("9816F5DC5010F98EA058D01E86FFF49106D272B4D9C6DAAD41FB15823A0DD3C6", hash);
     }
 }
 

@@ -291,7 +291,7 @@ public sealed class TestbedGenerator
 
     private int SmallSide(TestbedRandom rng) => Side(rng, Options.SmallObjectMinTokens, Options.SmallObjectMaxTokens);
 
-    /// <summary>Side of a shape question's object; without the shape options the same draw as <see cref="SmallSide"/>.</summary>
+    /// <summary>Side of a shape question's object; with the shape options null, the same draw as <see cref="SmallSide"/>.</summary>
     private int ShapeSide(TestbedRandom rng) =>
         Side(rng, Options.ShapeObjectMinTokens ?? Options.SmallObjectMinTokens, Options.ShapeObjectMaxTokens ?? Options.SmallObjectMaxTokens);
 
