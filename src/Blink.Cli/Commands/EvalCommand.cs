@@ -63,7 +63,11 @@ internal static class EvalCommand
         Directory.CreateDirectory(outDir);
         var dataDir = ResolveData(benchmark, s.Data, outDir, s.Limit);
         var items = LoadItems(benchmark, dataDir, s.Limit);
-        new EvalRunFile(benchmark.Name, Path.GetFullPath(dataDir), s.Limit, s.AnswerMode, Path.GetFullPath(modelDir), ModelFingerprint.Of(modelDir)).CheckAndWrite(outDir);
+        var runFile = new EvalRunFile(benchmark.Name, Path.GetFullPath(dataDir), s.Limit, s.AnswerMode, Path.GetFullPath(modelDir), ModelFingerprint.Of(modelDir));
+        if (s.NewRun && !runFile.Fits(outDir)) outDir = NextRunFolder(outDir);
+        Directory.CreateDirectory(outDir);
+        runFile.CheckAndWrite(outDir);
+        evaluation = evaluation with { OutputDirectory = outDir };
         var hasEvidence = items.All(i => i.Evidence is not null);
         if (s.WantsAll)
         {
@@ -94,9 +98,22 @@ internal static class EvalCommand
         var maxNew = s.MaxNewTokens ?? (benchmark.Name == "mm-vet" ? 128 : 16);
         var runner = new MethodRunner(bundle, bank, new GenerationOptions(maxNew, EosId: bundle.Tokenizer.EosId));
         runner.Validate(methods);
-        ReportResume(items, methods, evaluation, bundle.ModelId);
-
         IBenchmark answering = s.AnswerMode == "generate" ? new GeneratedAnswersBenchmark(benchmark) : benchmark;
+        var mismatches = MethodEvaluator.Mismatches(runner, answering, methods, evaluation);
+        if (mismatches.Count > 0)
+        {
+            if (!s.NewRun)
+                throw new RunIdentityMismatchException(mismatches[0].Path, [.. mismatches.SelectMany(m => m.Differences)],
+                    $"{outDir} holds answers made with other inputs than this run; reusing them would mix two configurations under one label:\n" +
+                    string.Join("\n", mismatches.Select(m => $"  {m.Path}:\n    " + string.Join("\n    ", m.Differences))) +
+                    "\nChoose another --out, pass --new-run to answer into a fresh folder beside it, or delete those files to start over.");
+            outDir = NextRunFolder(outDir);
+            evaluation = evaluation with { OutputDirectory = outDir };
+            Directory.CreateDirectory(outDir);
+            runFile.CheckAndWrite(outDir);
+            AnsiConsole.MarkupLineInterpolated($"[yellow]--new-run:[/] the answers in {s.Out ?? outDir} were made with other inputs ({string.Join("; ", mismatches.SelectMany(m => m.Differences).Distinct().Take(4))}); answering into {outDir}");
+        }
+        ReportResume(items, methods, evaluation, bundle.ModelId);
 
         // 3. Answer (Ctrl+C stops between questions; what is written stays for the next run).
         using var cts = new CancellationTokenSource();
@@ -221,6 +238,14 @@ internal static class EvalCommand
             Directory.Delete(temp, recursive: true); // another shard moved an identical split in first
         }
         return folder;
+    }
+
+    /// <summary>The first of DIR-2, DIR-3, … that does not exist yet (for --new-run).</summary>
+    private static string NextRunFolder(string outDir)
+    {
+        var trimmed = Path.TrimEndingDirectorySeparator(outDir);
+        for (var n = 2; ; n++)
+            if (!Directory.Exists($"{trimmed}-{n}")) return $"{trimmed}-{n}";
     }
 
     private static string TestbedDataFolder(string outDir) => Path.Combine(outDir, "data", "testbed-test");

@@ -32,6 +32,7 @@ internal sealed class EvalOptions
     public Option<string> Baseline { get; } = new("--baseline") { Description = "Method every other is compared with", DefaultValueFactory = _ => "vanilla" };
     public Option<int?> MaxNewTokens { get; } = new("--max-new-tokens") { Description = "Greedy decoding length for open answers (default 16; 128 for mm-vet)" };
     public Option<string> AnswerMode { get; } = new("--answer-mode") { Description = "closed: pick the likeliest of the benchmark's answers (Yes/No, option letters); generate: free greedy text parsed like LLaVA's scripts", DefaultValueFactory = _ => "closed" };
+    public Option<bool> NewRun { get; } = new("--new-run") { Description = "When --out holds answers made with other inputs (model, method options, TokenSR, answer mode, dtype, device, questions), answer into a fresh folder DIR-2, DIR-3, … instead of refusing" };
     public Option<int> Bootstrap { get; } = new("--bootstrap") { Description = "Paired bootstrap resamples", DefaultValueFactory = _ => 2000 };
 
     public void AddTo(Command command, bool forMerge)
@@ -57,6 +58,7 @@ internal sealed class EvalOptions
         command.Options.Add(ChunkIdx);
         command.Options.Add(MaxNewTokens);
         command.Options.Add(AnswerMode);
+        command.Options.Add(NewRun);
     }
 
     public EvalSettings Read(ParseResult r)
@@ -80,6 +82,7 @@ internal sealed class EvalOptions
             TauExp = r.GetValue(TauExp), TauDrop = r.GetValue(TauDrop), FastVK = r.GetValue(FastVK), FastVR = r.GetValue(FastVR),
             NumChunks = r.GetValue(NumChunks), ChunkIdx = r.GetValue(ChunkIdx), Limit = limit, Out = r.GetValue(Out),
             Baseline = r.GetValue(Baseline) ?? "vanilla", MaxNewTokens = maxNew, Bootstrap = r.GetValue(Bootstrap),
+            NewRun = r.GetValue(NewRun),
         };
     }
 
@@ -120,6 +123,7 @@ internal sealed record EvalSettings
     public int? MaxNewTokens { get; init; }
     public int Bootstrap { get; init; } = 2000;
     public string AnswerMode { get; init; } = "closed";
+    public bool NewRun { get; init; }
 
     public bool WantsAll => Methods.Any(m => m.Equals("all", StringComparison.OrdinalIgnoreCase));
 }

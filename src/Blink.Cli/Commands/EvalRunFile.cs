@@ -29,6 +29,21 @@ internal sealed record EvalRunFile(string Benchmark, string Data, int? Limit, st
         }
     }
 
+    /// <summary>Whether <see cref="CheckAndWrite"/> would accept the folder.</summary>
+    public bool Fits(string outputDirectory)
+    {
+        try
+        {
+            var existing = TryRead(outputDirectory);
+            return existing is null || (existing.Benchmark.Equals(Benchmark, StringComparison.OrdinalIgnoreCase) && SamePath(existing.Data, Data)
+                && existing.AnswerMode == AnswerMode && (existing.ModelFingerprint is null || ModelFingerprint is null || existing.ModelFingerprint == ModelFingerprint));
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Checks that this run may write into the folder, then records it (same content from every shard).</summary>
     public void CheckAndWrite(string outputDirectory)
     {

@@ -35,16 +35,62 @@ public sealed class MethodEvaluator(MethodRunner runner)
             if (!index.TryAdd(items[i].Id, i))
                 throw new BenchmarkFormatException(items[i].SourceFile, items[i].SourceLine,
                     $"question_id {items[i].Id} appears twice (first at {items[index[items[i].Id]].SourceFile}:{items[index[items[i].Id]].SourceLine})");
+        // Every answer file is checked before any is extended, so a refused run changes nothing.
+        foreach (var method in methods)
+            RunIdentity.For(method, runner, benchmark).CheckOrRecord(AnswerPath(options, method.Name));
         foreach (var method in methods)
         {
-            using var writer = AnswerFileWriter.Open(AnswerPath(options, method.Name), runner.Bundle.ModelId, method.Name);
+            var path = AnswerPath(options, method.Name);
+            using var writer = AnswerFileWriter.Open(path, runner.Bundle.ModelId, method.Name);
+            CheckAnsweredQuestions(benchmark, Chunking.GetChunk(items, options.NumChunks, options.ChunkIndex), path, writer);
             BenchmarkRun.AnswerAll(items, writer, item =>
             {
                 using var image = DecodeImage(item);
-                var answer = runner.Answer(method, new MethodInput(image, item.Prompt, index[item.Id], item.Evidence, benchmark.CandidateAnswers(item)));
-                return new ModelAnswer(answer.Text, Metadata(answer));
+                var candidates = benchmark.CandidateAnswers(item);
+                var answer = runner.Answer(method, new MethodInput(image, item.Prompt, index[item.Id], item.Evidence, candidates));
+                var metadata = Metadata(answer);
+                metadata[RunIdentity.QuestionDigestKey] = RunIdentity.QuestionDigest(item, candidates);
+                return new ModelAnswer(answer.Text, metadata);
             }, options.NumChunks, options.ChunkIndex, new Progress(progress, method.Name), ct);
         }
+    }
+
+    /// <summary>
+    /// The methods whose answer files in the output folder were made with other inputs than this run (empty when all
+    /// may be resumed); lets a caller move to a fresh folder instead of failing.
+    /// </summary>
+    public static IReadOnlyList<RunIdentityMismatchException> Mismatches(MethodRunner runner, IBenchmark benchmark, IReadOnlyList<MethodSpec> methods, EvaluationOptions options)
+    {
+        var found = new List<RunIdentityMismatchException>();
+        foreach (var method in methods)
+        {
+            var path = AnswerPath(options, method.Name);
+            var earlier = RunIdentity.TryRead(path);
+            var hasAnswers = File.Exists(path) && new FileInfo(path).Length > 0;
+            if (!hasAnswers) continue;
+            var differences = earlier is null ? ["(no identity file)"] : RunIdentity.For(method, runner, benchmark).DifferencesFrom(earlier);
+            if (differences.Count > 0) found.Add(new RunIdentityMismatchException(path, differences, $"{path}: {string.Join("; ", differences)}"));
+        }
+        return found;
+    }
+
+    /// <summary>An answer kept from an earlier run must be to the same question: same prompt, image, candidates and box.</summary>
+    private static void CheckAnsweredQuestions(IBenchmark benchmark, IReadOnlyList<BenchmarkItem> shard, string path, AnswerFileWriter writer)
+    {
+        if (writer.AnsweredIds.Count == 0) return;
+        var digests = AnswerFile.Read(path).ToDictionary(a => a.QuestionId, a =>
+            (Digest: a.Metadata.TryGetPropertyValue(RunIdentity.QuestionDigestKey, out var d) && d is JsonValue v && v.TryGetValue(out string? s) ? s : null, a.LineNumber));
+        var changed = new List<string>();
+        foreach (var item in shard)
+        {
+            if (!digests.TryGetValue(item.Id, out var earlier)) continue;
+            if (earlier.Digest != RunIdentity.QuestionDigest(item, benchmark.CandidateAnswers(item)))
+                changed.Add($"{item.Id} (line {earlier.LineNumber}{(earlier.Digest is null ? ", no digest" : "")})");
+        }
+        if (changed.Count > 0)
+            throw new RunIdentityMismatchException(path, changed.Select(c => "question " + c).ToList(),
+                $"{path}: {changed.Count} answered question(s) differ from the ones in the data now (prompt, image, candidate answers or evidence box): " +
+                $"{string.Join(", ", changed.Take(5))}{(changed.Count > 5 ? ", …" : "")}. Choose another --out, pass --new-run, or delete the file to start over.");
     }
 
     /// <summary>Merges chunk answer files of every method (after all shards ran).</summary>
@@ -56,7 +102,21 @@ public sealed class MethodEvaluator(MethodRunner runner)
             var shards = Enumerable.Range(0, options.NumChunks).Select(c => AnswerPath(options with { ChunkIndex = c }, method.Name)).ToArray();
             var absent = shards.Where(s => !File.Exists(s)).ToArray();
             if (absent.Length > 0) throw new FileNotFoundException($"Cannot merge {method.Name}: missing shard(s) {string.Join(", ", absent)}.");
-            AnswerFile.MergeShards(shards, order, AnswerPath(options with { NumChunks = 1, ChunkIndex = 0 }, method.Name));
+            // Shards of one method must come from one configuration; the merged file inherits it.
+            var identities = shards.Select(RunIdentity.TryRead).ToArray();
+            var merged = AnswerPath(options with { NumChunks = 1, ChunkIndex = 0 }, method.Name);
+            if (identities.FirstOrDefault(i => i is not null) is { } first)
+            {
+                for (var c = 0; c < shards.Length; c++)
+                {
+                    var differences = identities[c] is { } other ? other.DifferencesFrom(first) : ["(no identity file)"];
+                    if (differences.Count > 0)
+                        throw new RunIdentityMismatchException(shards[c], differences,
+                            $"Cannot merge {method.Name}: {shards[c]} was answered with other inputs than {shards[Array.IndexOf(identities, first)]}:\n  {string.Join("\n  ", differences)}");
+                }
+            }
+            AnswerFile.MergeShards(shards, order, merged);
+            if (identities[0] is { } identity) identity.Write(merged);
         }
     }
 
@@ -73,11 +133,24 @@ public sealed class MethodEvaluator(MethodRunner runner)
         var baseline = methods.Any(m => m.Name == options.Baseline) ? options.Baseline : null;
         var table = new ResultsTable(benchmark.Name, baseline, options.BootstrapResamples, options.Seed);
         var metrics = new BenchmarkMetricsTable(benchmark.Name);
-        foreach (var method in methods)
-        {
-            var path = AnswerPath(options with { NumChunks = 1, ChunkIndex = 0 }, method.Name);
+        var paths = methods.Select(m => AnswerPath(options with { NumChunks = 1, ChunkIndex = 0 }, m.Name)).ToList();
+        foreach (var (method, path) in methods.Zip(paths))
             if (!File.Exists(path)) throw new FileNotFoundException($"No answers for {method.Name} at {path} (run the answering step, or merge the shards).", path);
-            var answers = AnswerFile.ReadUnique(path);
+        // A partial run is scored on the questions every method answered, so accuracy, Δ and costs share one denominator.
+        var answeredByAll = paths.Select(p => AnswerFile.ReadUnique(p).Select(a => a.QuestionId).ToHashSet())
+            .Aggregate(items.Select(i => i.Id).ToHashSet(), (common, ids) => { common.IntersectWith(ids); return common; });
+        var scored = answeredByAll;
+        if (answeredByAll.Count == 0)
+            throw new InvalidDataException($"No question of the {items.Count} is answered by every method ({string.Join(", ", methods.Select(m => m.Name))}) in {Path.Combine(options.OutputDirectory, AnswersFolder)}; finish the answering step first.");
+        if (answeredByAll.Count < items.Count)
+        {
+            table.Note = $"partial run: scored on the {answeredByAll.Count} of {items.Count} questions that every method has answered";
+            items = items.Where(i => answeredByAll.Contains(i.Id)).ToList();
+        }
+        foreach (var (method, path) in methods.Zip(paths))
+        {
+            // Answers to questions outside this item set (an earlier run without --limit) must not enter any column.
+            var answers = AnswerFile.ReadUnique(path).Where(a => scored.Contains(a.QuestionId)).ToList();
             foreach (var a in answers.Where(a => a.Method is not null && a.Method != method.Name))
                 throw new InvalidDataException($"{path}:{a.LineNumber}: answer written by method '{a.Method}', expected '{method.Name}'.");
             var score = benchmark.Score(items, answers);

@@ -60,6 +60,9 @@ public sealed class ResultsTable
     public int Seed { get; }
     public double Level { get; }
 
+    /// <summary>A caveat printed above the table and stored in the JSON (e.g. that a run is partial); null for none.</summary>
+    public string? Note { get; set; }
+
     /// <summary>Adds a method's outcomes (keys must be unique within the method).</summary>
     public void Add(string method, IReadOnlyList<ItemOutcome> outcomes, IReadOnlyDictionary<string, double>? costs = null,
         IReadOnlyDictionary<string, double>? metrics = null)
@@ -150,6 +153,7 @@ public sealed class ResultsTable
 
         var sb = new StringBuilder();
         sb.Append("### ").Append(Benchmark).Append('\n').Append('\n');
+        if (Note is not null) sb.Append("> ").Append(Note).Append('\n').Append('\n');
         sb.Append("| ").Append(string.Join(" | ", header)).Append(" |\n");
         sb.Append('|').Append(string.Concat(header.Select((_, i) => i < 2 ? "---|" : "---:|"))).Append('\n');
         foreach (ResultsRow r in rows)
@@ -255,6 +259,7 @@ public sealed class ResultsTable
             ["seed"] = Seed,
             ["rows"] = rows,
         };
+        if (Note is not null) doc["note"] = Note;
         return doc.ToJsonString(JsonLines.IndentedOptions);
     }
 

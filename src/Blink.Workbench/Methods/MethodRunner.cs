@@ -28,6 +28,12 @@ public sealed class MethodRunner
 
     public ModelBundle Bundle => _bundle;
 
+    /// <summary>The TokenSR bank the Blink methods use; null when only training-free methods run.</summary>
+    public TokenSRBank? TokenSR => _tokenSR;
+
+    /// <summary>Decoding settings for open answers.</summary>
+    public GenerationOptions Generation => _generation;
+
     /// <summary>Checks the methods against the model (and that TokenSR exists where needed) before any compute.</summary>
     public void Validate(IEnumerable<MethodSpec> methods)
     {

@@ -23,13 +23,26 @@ public sealed class EvalInputErrorTests(EvalFixture fx)
         var (items, options) = AnsweredPope("other-method");
         var target = MethodEvaluator.AnswerPath(options, "blink-interp");
         File.Copy(MethodEvaluator.AnswerPath(options, "vanilla"), target);
+        File.Copy(RunIdentity.PathFor(MethodEvaluator.AnswerPath(options, "vanilla")), RunIdentity.PathFor(target));
         var before = File.ReadAllBytes(target);
 
-        var e = Assert.Throws<BenchmarkFormatException>(() =>
+        var e = Assert.Throws<RunIdentityMismatchException>(() =>
             new MethodEvaluator(fx.Runner).Answer(Pope, items, [fx.Method("blink-interp")], options));
-        Assert.Equal(target, e.FilePath);
-        Assert.Equal(1, e.LineNumber);
-        Assert.Contains("method 'vanilla'", e.Message);
+        Assert.Equal(target, e.Path);
+        Assert.Contains("method: was vanilla, now blink-interp", e.Message);
+        Assert.Equal(before, File.ReadAllBytes(target));
+
+        // Without its identity file the same answers are refused too, and the per-line check still names the line.
+        File.Delete(RunIdentity.PathFor(target));
+        Assert.Contains("options that made them are unknown", Assert.Throws<RunIdentityMismatchException>(() =>
+            new MethodEvaluator(fx.Runner).Answer(Pope, items, [fx.Method("blink-interp")], options)).Message);
+        File.WriteAllBytes(target, before);
+        RunIdentity.For(fx.Method("blink-interp"), fx.Runner, Pope).Write(target);
+        var line = Assert.Throws<BenchmarkFormatException>(() =>
+            new MethodEvaluator(fx.Runner).Answer(Pope, items, [fx.Method("blink-interp")], options));
+        Assert.Equal(target, line.FilePath);
+        Assert.Equal(1, line.LineNumber);
+        Assert.Contains("method 'vanilla'", line.Message);
         Assert.Equal(before, File.ReadAllBytes(target));
     }
 
