@@ -25,10 +25,13 @@ internal static class CalibrateCommand
         device.AddTo(command);
         command.SetAction(result => CliErrors.Run(() =>
         {
-            var (dev, dtype) = device.Resolve(result);
+            var resolved = shared.Resolve(result);
+            var (dev, dtype) = device.Resolve(result, resolved.ModelDir);
+            if (result.GetValue(samples) is var sampleCount and < 1) throw new ArgumentException($"--samples must be ≥ 1, got {sampleCount}.");
+            if (result.GetValue(target) is var share and (<= 0 or >= 1) || double.IsNaN(result.GetValue(target))) throw new ArgumentException($"--target-share must be in (0, 1), got {result.GetValue(target).ToString(CultureInfo.InvariantCulture)}.");
             var printer = new ProgressPrinter();
-            using var bundle = ModelBundle.Load(result.GetValue(shared.Model)!, dev, dtype, m => printer.Line(m, force: true));
-            var blink = shared.Blink(result, bundle);
+            var blink = resolved.Blink;
+            using var bundle = ModelBundle.Load(resolved.ModelDir, dev, dtype, m => printer.Line(m, force: true));
             var q = result.GetValue(dropQuantile);
             var options = new ThresholdCalibrationOptions { Blink = blink, TargetShare = result.GetValue(target), DropQuantile = q >= 0 ? q : null };
             var data = TokenSRCliShared.Testbed(bundle, TestbedSplit.Val, result.GetValue(samples));

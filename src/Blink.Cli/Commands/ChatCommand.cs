@@ -1,81 +1,122 @@
 using System.CommandLine;
+using System.Globalization;
+using Blink.Workbench.Data.Testbed;
 using Blink.Workbench.Imaging;
 using Blink.Workbench.Methods;
 using Blink.Workbench.Models;
-using Blink.Workbench.Models.Decoding;
 using Blink.Workbench.Models.Generation;
+using Blink.Workbench.Text;
+using SkiaSharp;
 using Spectre.Console;
-using TorchSharp;
 
 namespace Blink.Cli.Commands;
 
 /// <summary>
-/// <c>blink chat --model DIR --image FILE "question"</c>: one greedy answer from a llava-hf model folder (or a
-/// workbench bundle), vanilla or with Blink-interp, with the prefill time and, for Blink, what it did per layer.
+/// <c>blink chat ["question"]</c>: one greedy answer with any method the evaluator runs, on any image or on a testbed
+/// sample (the default: no model or image needed), with Blink's decisions one layer a line.
 /// </summary>
 internal static class ChatCommand
 {
     public static Command Create()
     {
         var device = new DeviceOptions();
-        var model = new Option<string>("--model") { Description = "Model folder in the llava-hf layout (config.json, safetensors, tokenizer.model)", Required = true };
-        var image = new Option<string>("--image") { Description = "Image file (PNG, JPEG, WebP, GIF, BMP)", Required = true };
+        var blinkOptions = new BlinkCliOptions();
+        var image = new Option<string?>("--image") { Description = "Image file (PNG, JPEG, WebP, GIF, BMP); default: a testbed test sample (see --sample)" };
+        var sample = new Option<int>("--sample") { Description = "Without --image: the testbed test sample to show (its picture is written to artifacts/chat/)", DefaultValueFactory = _ => 0 };
         var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Longest answer in tokens", DefaultValueFactory = _ => 64 };
-        var method = new Option<string>("--method") { Description = "vanilla or blink-interp", DefaultValueFactory = _ => "vanilla" };
-        method.AcceptOnlyFromAmong("vanilla", "blink-interp");
-        var question = new Argument<string>("question") { Description = "The question about the image" };
-        var command = new Command("chat", "Ask a LLaVA model one question about an image (greedy decoding).")
+        var method = new Option<string>("--method") { Description = "vanilla, blink-interp, blink (needs --tokensr or --run), blink-random, blink-fixed, blink-nodrop, blink-hightau, fastv, zoom-oracle (testbed samples only)", DefaultValueFactory = _ => "blink-interp" };
+        var question = new Argument<string?>("question") { Description = "The question about the image (default: the testbed sample's own question)", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("chat", "Ask a LLaVA model one question about an image with any method, and see what Blink did layer by layer.")
         {
-            model, image, maxNewTokens, method, question,
+            image, sample, maxNewTokens, method, question,
         };
+        blinkOptions.AddTo(command);
         device.AddTo(command);
         command.SetAction(result => CliErrors.Run(() =>
         {
-            var (dev, dtype) = device.Resolve(result);
-            var folder = result.GetValue(model)!;
-            var imagePath = result.GetValue(image)!;
+            // Everything checkable before the model loads.
+            var resolved = blinkOptions.Resolve(result);
+            var (dev, dtype) = device.Resolve(result, resolved.ModelDir);
+            var spec = MethodCatalog.Find(resolved.Catalog, result.GetValue(method)!);
             var maxNew = result.GetValue(maxNewTokens);
             if (maxNew < 1) throw new ArgumentException($"--max-new-tokens must be ≥ 1, got {maxNew}.");
-            if (!File.Exists(imagePath)) throw new FileNotFoundException($"Image not found: {imagePath}", imagePath);
+            var imagePath = result.GetValue(image);
+            var sampleIndex = result.GetValue(sample);
+            if (sampleIndex < 0) throw new ArgumentException($"--sample must be ≥ 0, got {sampleIndex}.");
+            if (imagePath is not null && !File.Exists(imagePath)) throw new FileNotFoundException($"Image not found: {imagePath}", imagePath);
+            if (spec.NeedsTokenSR && resolved.TokenSRPath is null)
+                throw new ArgumentException($"Method '{spec.Name}' needs a trained TokenSR: pass --tokensr FILE or --run STUDY_FOLDER (./build.sh run writes artifacts/study).");
 
-            using var bundle = LoadWithProgress(folder, dev, dtype);
-            using var bitmap = ImageLoader.Load(imagePath);
-            using var pixels = bundle.Preprocessor.ToTensor(bitmap, dev).unsqueeze(0);
-            using var ids = bundle.PromptIds(result.GetValue(question)!);
-            var config = bundle.Model.Config;
-            var blink = result.GetValue(method) == "blink-interp"
-                ? new BlinkInterceptor(BlinkOptions.ForModel(config.TextConfig.NumHiddenLayers, config.VisionConfig.GridSize) with { Expander = ExpanderKind.Interpolation },
-                    new InterpolationExpander())
-                : null;
+            SKBitmap bitmap;
+            string text;
+            PixelBox? evidence = null;
+            if (imagePath is null)
+            {
+                var vision = resolved.Config.VisionConfig;
+                using var testbed = new TestbedGenerator(new TestbedOptions { InputSize = vision.ImageSize, PatchSize = vision.PatchSize }).Generate(TestbedSplit.Test, sampleIndex);
+                var png = Path.Combine("artifacts", "chat", $"{TestbedGenerator.SampleName(TestbedSplit.Test, sampleIndex)}.png");
+                Directory.CreateDirectory(Path.GetDirectoryName(png)!);
+                File.WriteAllBytes(png, testbed.EncodePng());
+                bitmap = testbed.Image.Copy();
+                text = result.GetValue(question) ?? testbed.Question.Question;
+                evidence = testbed.Question.Evidence;
+                AnsiConsole.MarkupLineInterpolated($"image: testbed test sample {sampleIndex}, written to [green]{png}[/]");
+                if (result.GetValue(question) is null)
+                    AnsiConsole.MarkupLineInterpolated($"its question: {text}  (answer: {testbed.Question.Answer})");
+            }
+            else
+            {
+                bitmap = ImageLoader.Load(imagePath);
+                text = result.GetValue(question) ?? throw new ArgumentException("With --image, give the question as an argument: blink chat --image FILE \"What is in the picture?\".");
+            }
+            if (spec.UsesGroundTruth && evidence is null)
+                throw new ArgumentException($"Method '{spec.Name}' reads the ground-truth evidence box, which only testbed samples have (drop --image).");
 
-            var answer = GreedyDecoder.Generate(bundle.Model, ids, pixels,
-                new GenerationOptions(MaxNewTokens: maxNew, UseCache: true, EosId: bundle.Tokenizer.EosId), blink);
-            AnsiConsole.MarkupLineInterpolated($"[bold]answer:[/] {bundle.Tokenizer.Decode(answer.Tokens)}");
-            AnsiConsole.MarkupLineInterpolated(
-                $"prefill {answer.PrefillTime.TotalMilliseconds:F0} ms ({ids.shape[1]} prompt tokens, {answer.PrefillTokensPerLayer.Sum()} token-layers), total {answer.TotalTime.TotalMilliseconds:F0} ms for {answer.Tokens.Length} tokens on {dev} {dtype}");
-            if (blink is not null)
-                AnsiConsole.MarkupLineInterpolated($"blink: {(blink.Trace.Events.Count == 0 ? "no decisions" : blink.Trace.ToString())}");
+            using (bitmap)
+            {
+                if (resolved.Note is { } note) AnsiConsole.MarkupLineInterpolated($"{note}");
+                var printer = new ProgressPrinter();
+                using var bundle = ModelBundle.Load(resolved.ModelDir, dev, dtype, m => printer.Line(m, force: true));
+                WarnUnknownWords(bundle.Tokenizer, text);
+                using var bank = resolved.TokenSRPath is null || !spec.NeedsTokenSR ? null : TokenSRBankFile.Load(resolved.TokenSRPath, resolved.Config.TextConfig.HiddenSize, dev);
+                var runner = new MethodRunner(bundle, bank, new GenerationOptions(maxNew, EosId: bundle.Tokenizer.EosId));
+                runner.Validate([spec]);
+                var answer = runner.Answer(spec, new MethodInput(bitmap, text, sampleIndex, evidence));
+                AnsiConsole.MarkupLineInterpolated($"[bold]{spec.Name}:[/] {(answer.Text.Length == 0 ? "(empty answer)" : answer.Text)}");
+                AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+                    $"prefill {answer.PrefillTime.TotalMilliseconds:F0} ms, {answer.TokensPerLayer.Sum()} token-layers ({string.Join(" ", answer.TokensPerLayer)} tokens per layer) on {dev} {dtype}");
+                if (answer.Trace is { } trace && spec.Blink is { } blink) AnsiConsole.Write(TraceTable(trace, blink));
+            }
             return 0;
         }));
         return command;
     }
 
-    private static ModelBundle LoadWithProgress(string folder, torch.Device device, torch.ScalarType dtype)
+    /// <summary>One row per Blink layer: what ρ was against the thresholds, what was done, and the sequence length after.</summary>
+    public static Table TraceTable(BlinkTrace trace, BlinkOptions blink)
     {
-        ModelBundle? bundle = null;
-        AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(context =>
-            {
-                var task = context.AddTask($"loading {Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)))} ({dtype} on {device})", maxValue: 1);
-                bundle = ModelBundle.Load(folder, device, dtype, weightProgress: p =>
-                {
-                    task.MaxValue = Math.Max(1, p.BytesTotal);
-                    task.Value = p.BytesDone;
-                });
-                task.Value = task.MaxValue;
-            });
-        return bundle!;
+        var table = new Table().Title($"Blink: layers {blink.FirstLayer}–{blink.LastLayer}, p = {blink.PatchSize}, τ_exp = {blink.TauExpand:G3}, τ_drop = {blink.TauDrop:G3}")
+            .AddColumn("layer").AddColumn(new TableColumn("ρ").RightAligned()).AddColumn("ρ vs τ").AddColumn("action")
+            .AddColumn("region (row, col, size)").AddColumn(new TableColumn("tokens").RightAligned());
+        foreach (var e in trace.Events)
+        {
+            var versus = e.Rho > blink.TauExpand ? "> τ_exp" : e.Rho < blink.TauDrop ? "< τ_drop" : "between";
+            var region = e.Region ?? e.Salient;
+            table.AddRow(e.Layer.ToString(CultureInfo.InvariantCulture), e.Rho.ToString("F3", CultureInfo.InvariantCulture), versus,
+                e.Action switch { BlinkAction.Expand => "[green]expand[/]", BlinkAction.Drop => "[yellow]drop[/]", _ => "—" },
+                $"{(e.Region is null ? "salient " : "")}({region.Row}, {region.Col}, {region.Size})",
+                $"{e.SequenceLengthAfter}{(e.TokensChanged == 0 ? "" : $" ({e.TokensChanged:+0;-0})")}");
+        }
+        if (trace.Events.Count == 0) table.AddRow("—", "", "", "no Blink layer ran", "", "");
+        return table;
+    }
+
+    /// <summary>The embedded model knows only the testbed's words: say which ones it will read as unknown.</summary>
+    private static void WarnUnknownWords(ITextTokenizer tokenizer, string text)
+    {
+        if (tokenizer is not WordTokenizer words) return;
+        var unknown = WordTokenizer.SplitWords(text).Where(w => words.IdOf(w) == words.UnkId).Distinct().ToArray();
+        if (unknown.Length > 0)
+            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] the model's vocabulary lacks {string.Join(", ", unknown.Select(w => $"'{w}'"))}; they reach it as <unk> (the embedded model knows only the testbed's words).");
     }
 }

@@ -33,7 +33,7 @@ internal static class EvalCommand
         device.AddTo(command);
         command.SetAction(result => CliErrors.Run(() => result.GetValue(mergeFlag)
             ? Merge(options.Read(result))
-            : Answer(options.Read(result), result, device)));
+            : Answer(options.Read(result), result, options, device)));
 
         var mergeOptions = new EvalOptions();
         var merge = new Command("merge", "Merge the shard answer files (--num-chunks runs) of every method in --out, then score.");
@@ -43,22 +43,19 @@ internal static class EvalCommand
         return command;
     }
 
-    private static int Answer(EvalSettings s, ParseResult result, DeviceOptions deviceOptions)
+    private static int Answer(EvalSettings s, ParseResult result, EvalOptions options, DeviceOptions deviceOptions)
     {
         // 1. Everything checkable without the model.
         var benchmark = BenchmarkRegistry.Default.Get(s.Benchmark ?? EvalOptions.DefaultBenchmark);
         var outDir = s.Out ?? Path.Combine("artifacts", "eval", benchmark.Name);
         var evaluation = new EvaluationOptions(outDir, s.NumChunks ?? 1, s.ChunkIdx, s.Baseline, s.Bootstrap);
         evaluation.Validate();
-        var names = new List<string>(s.Methods.Count == 0 ? DefaultMethods.Concat(s.TokenSR is null ? [] : ["blink"]) : s.Methods);
-        var catalogNames = MethodCatalog.Standard(new BlinkOptions());
+        var resolved = options.Blink.Resolve(result);
+        var (modelDir, config, blink, shape) = (resolved.ModelDir, resolved.Config, resolved.Blink, resolved.Bank);
+        var names = new List<string>(s.Methods.Count == 0 ? DefaultMethods.Concat(shape is null ? [] : ["blink"]) : s.Methods);
+        var catalogNames = resolved.Catalog;
         if (!s.WantsAll) names = names.Select(n => MethodCatalog.Find(catalogNames, n).Name).ToList();
-        var modelDir = PilotCommand.ResolveModel(s.Model ?? EvalOptions.DefaultModel);
-        var shape = s.TokenSR is null ? null : TokenSRBankFile.Inspect(s.TokenSR);
-        var config = LlavaConfig.FromFile(Path.Combine(modelDir, "config.json"));
-        var blink = BuildBlinkOptions(s, config, shape);
-        if (shape is not null && shape.HiddenSize != config.TextConfig.HiddenSize)
-            throw new InvalidDataException($"{s.TokenSR}: TokenSR was trained for hidden size {shape.HiddenSize}, but {modelDir} has {config.TextConfig.HiddenSize}.");
+        if (resolved.Note is { } note) AnsiConsole.MarkupLineInterpolated($"{note}");
 
         Directory.CreateDirectory(outDir);
         var dataDir = ResolveData(benchmark, s.Data, outDir, s.Limit);
@@ -81,20 +78,20 @@ internal static class EvalCommand
         foreach (var m in catalogNames.Where(m => names.Contains(m.Name)))
         {
             if (m.NeedsTokenSR && shape is null)
-                throw new ArgumentException($"Method '{m.Name}' needs a trained TokenSR: pass --tokensr FILE (train one with blink train-tokensr), or run blink-interp instead.");
+                throw new ArgumentException($"Method '{m.Name}' needs a trained TokenSR: pass --tokensr FILE or --run STUDY (train one with blink train-tokensr), or run blink-interp instead.");
             if (m.UsesGroundTruth && !hasEvidence)
                 throw new ArgumentException($"Method '{m.Name}' reads the ground-truth evidence box, which {benchmark.Name} does not provide (only the testbed does).");
         }
 
         // 2. The model, then the methods built for it (Blink defaults scaled to its depth and grid, with overrides).
-        var (device, dtype) = deviceOptions.Resolve(result);
+        var (device, dtype) = deviceOptions.Resolve(result, modelDir);
         var printer = new ProgressPrinter();
         AnsiConsole.MarkupLineInterpolated($"[bold]blink eval[/] {benchmark.Name}: {items.Count} questions from {dataDir}, shard {evaluation.ChunkIndex + 1} of {evaluation.NumChunks}, methods {string.Join(", ", names)}");
         using var bundle = ModelBundle.Load(modelDir, device, dtype, message => printer.Line(message, force: true));
         AnsiConsole.MarkupLineInterpolated($"model {bundle.ModelId} ({config.TextConfig.NumHiddenLayers} layers, {config.VisionConfig.GridSize}×{config.VisionConfig.GridSize} grid) on {device} {dtype}; Blink layers {blink.FirstLayer}-{blink.LastLayer}, p = {blink.PatchSize}, τ_exp = {blink.TauExpand:G3}, τ_drop = {blink.TauDrop:G3}");
-        var catalog = MethodCatalog.Standard(blink, s.FastVK, s.FastVR);
+        var catalog = resolved.Catalog;
         var methods = names.Select(n => MethodCatalog.Find(catalog, n)).ToList();
-        using var bank = s.TokenSR is null ? null : TokenSRBankFile.Load(s.TokenSR, config.TextConfig.HiddenSize, device);
+        using var bank = resolved.TokenSRPath is null ? null : TokenSRBankFile.Load(resolved.TokenSRPath, config.TextConfig.HiddenSize, device);
         var maxNew = s.MaxNewTokens ?? (benchmark.Name == "mm-vet" ? 128 : 16);
         var runner = new MethodRunner(bundle, bank, new GenerationOptions(maxNew, EosId: bundle.Tokenizer.EosId));
         runner.Validate(methods);
@@ -178,32 +175,6 @@ internal static class EvalCommand
     /// <summary>Catalog methods by name; any other name (an answer file from elsewhere) is scored as a plain method.</summary>
     private static MethodSpec SpecFor(string name) =>
         MethodCatalog.Standard(new BlinkOptions()).FirstOrDefault(m => m.Name == name) ?? new MethodSpec(name, "answers from " + name, MethodKind.Vanilla);
-
-    public static BlinkOptions BuildBlinkOptions(EvalSettings s, LlavaConfig config, TokenSRBankFile.Shape? bank)
-    {
-        var grid = config.VisionConfig.GridSize;
-        var blink = BlinkOptions.ForModel(config.TextConfig.NumHiddenLayers, grid);
-        // A trained bank knows which layers it was trained for; without --blink-layers those are the ones to use.
-        var layers = s.BlinkLayers ?? (bank is null ? null : (bank.Layers.Min(), bank.Layers.Max()));
-        if (layers is { } l) blink = blink with { FirstLayer = l.First, LastLayer = l.Last };
-        if (s.Patch is { } p)
-        {
-            // The thresholds are multiples of the uniform share p²/N, so they follow a new p unless given.
-            var uniform = (double)p * p / (grid * grid);
-            blink = blink with { PatchSize = p, TauExpand = 3 * uniform, TauDrop = 1.5 * uniform };
-        }
-        if (s.TauExp is { } te) blink = blink with { TauExpand = te };
-        if (s.TauDrop is { } td) blink = blink with { TauDrop = td };
-        try
-        {
-            blink.Validate(config);
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"Blink options (--blink-layers/--patch/--tau-exp/--tau-drop): {e.Message}", e);
-        }
-        return blink;
-    }
 
     private static IReadOnlyList<BenchmarkItem> LoadItems(IBenchmark benchmark, string dataDir, int? limit)
     {

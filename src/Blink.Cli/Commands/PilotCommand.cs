@@ -27,7 +27,7 @@ internal static class PilotCommand
     public static Command Create()
     {
         var device = new DeviceOptions();
-        var model = new Option<string>("--model") { Description = "Model folder (Hugging Face layout); default: the embedded tiny testbed model", DefaultValueFactory = _ => DefaultModel };
+        var blinkOptions = new BlinkCliOptions();
         var data = new Option<string?>("--data") { Description = "Benchmark data folder; default: generate the testbed validation split into a temp folder" };
         var benchmarkName = new Option<string>("--benchmark") { Description = "Benchmark that reads --data", DefaultValueFactory = _ => "testbed" };
         var samples = new Option<int>("--samples") { Description = "Items to study (the first N)", DefaultValueFactory = _ => 60 };
@@ -39,13 +39,15 @@ internal static class PilotCommand
         var output = new Option<string>("--out") { Description = "Run folder", DefaultValueFactory = _ => "artifacts/pilot" };
         var command = new Command("pilot", "Pilot analysis: attention across layers (with evidence boxes) and forced expansions of salient/random/evidence regions; writes JSON, figures and report.html.")
         {
-            model, data, benchmarkName, samples, layer, headLayer, heatmaps, traces, skipForced, output,
+            data, benchmarkName, samples, layer, headLayer, heatmaps, traces, skipForced, output,
         };
+        blinkOptions.AddTo(command, methods: false);
         device.AddTo(command);
         command.SetAction(result => CliErrors.Run(() =>
         {
             var clock = Stopwatch.StartNew();
-            var (dev, dtype) = device.Resolve(result);
+            var resolved = blinkOptions.Resolve(result);
+            var (dev, dtype) = device.Resolve(result, resolved.ModelDir);
             var printer = new ProgressPrinter();
             var n = result.GetValue(samples);
             if (n < 1) throw new ArgumentException($"--samples must be ≥ 1, got {n}.");
@@ -54,13 +56,13 @@ internal static class PilotCommand
             using var cts = new CancellationTokenSource();
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
 
-            var modelFolder = ResolveModel(result.GetValue(model)!);
+            var modelFolder = resolved.ModelDir;
             using var bundle = ModelBundle.Load(modelFolder, dev, dtype, m => printer.Line(m, force: true));
             bundle.Model.eval();
             var config = bundle.Model.Config;
             var layers = config.TextConfig.NumHiddenLayers;
             var grid = config.VisionConfig.GridSize;
-            var blink = BlinkOptions.ForModel(layers, grid);
+            var blink = resolved.Blink;
 
             var benchmark = BenchmarkRegistry.Default.Get(result.GetValue(benchmarkName)!);
             string? temp = null;

@@ -44,9 +44,7 @@ internal static class SliceBench
         using var _ = model;
         var t = (int)ids.shape[1];
         var grid = model.Config.VisionConfig.GridSize;
-        var blinkLayers = new BlinkOptions { FirstLayer = 1, LastLayer = s.Layers - 2, PatchSize = BlinkOptions.DefaultPatchSize(grid) };
-        var uniform = (double)blinkLayers.PatchSize * blinkLayers.PatchSize / (grid * grid);
-        blinkLayers = blinkLayers with { TauExpand = 3 * uniform, TauDrop = 1.5 * uniform };
+        var blinkLayers = new BlinkOptions { FirstLayer = 1, LastLayer = s.Layers - 2 }.WithPatchSize(BlinkOptions.DefaultPatchSize(grid), grid);
         using var bank = new TokenSRBank(Enumerable.Range(blinkLayers.FirstLayer, blinkLayers.LastLayer - blinkLayers.FirstLayer + 1), 4096, TokenSRBank.DefaultWidth(4096));
         bank.to(device, dtype);
         var interp = new InterpolationExpander();

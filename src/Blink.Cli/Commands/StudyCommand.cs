@@ -28,7 +28,7 @@ internal static class StudyCommand
     public static Command Create()
     {
         var device = new DeviceOptions();
-        var model = new Option<string>("--model") { Description = "Model folder (default: the embedded tiny testbed model)", DefaultValueFactory = _ => PilotCommand.DefaultModel };
+        var blinkOptions = new BlinkCliOptions();
         var output = new Option<string>("--out") { Description = "Run folder", DefaultValueFactory = _ => "artifacts/study" };
         var valSamples = new Option<int>("--val-samples") { Description = "Validation questions for the pilot study and calibration", DefaultValueFactory = _ => 240 };
         var testSamples = new Option<int>("--test-samples") { Description = "Test questions for the evaluation of every method", DefaultValueFactory = _ => 600 };
@@ -38,23 +38,28 @@ internal static class StudyCommand
         var quick = new Option<bool>("--quick") { Description = "A small configuration for smoke tests (a minute)" };
         var command = new Command("study", "The main job: pilot study, TokenSR training, evaluation of all methods and an HTML report, on the embedded default.")
         {
-            model, output, valSamples, testSamples, forcedSamples, srSamples, srSteps, quick,
+            output, valSamples, testSamples, forcedSamples, srSamples, srSteps, quick,
         };
+        blinkOptions.AddTo(command, methods: false);
         device.AddTo(command);
         command.SetAction(result => CliErrors.Run(() =>
         {
             var q = result.GetValue(quick);
+            var resolved = blinkOptions.Resolve(result);
             var settings = new StudySettings(
-                PilotCommand.ResolveModel(result.GetValue(model)!), result.GetValue(output)!,
+                resolved.ModelDir, result.GetValue(output)!,
                 q ? 24 : result.GetValue(valSamples), q ? 36 : result.GetValue(testSamples), q ? 24 : result.GetValue(forcedSamples),
-                q ? 24 : result.GetValue(srSamples), q ? 20 : result.GetValue(srSteps));
-            var (dev, dtype) = device.Resolve(result);
+                q ? 24 : result.GetValue(srSamples), q ? 20 : result.GetValue(srSteps),
+                resolved.Blink, result.GetValue(blinkOptions.Layers) is not null);
+            var (dev, dtype) = device.Resolve(result, resolved.ModelDir);
             return Run(settings, dev, dtype);
         }));
         return command;
     }
 
-    private sealed record StudySettings(string Model, string Output, int ValSamples, int TestSamples, int ForcedSamples, int TokenSRSamples, int TokenSRSteps)
+    /// <param name="Blink">The model's Blink defaults with --patch applied; <paramref name="BandGiven"/>: --blink-layers replaces the pilot's recommended band.</param>
+    private sealed record StudySettings(string Model, string Output, int ValSamples, int TestSamples, int ForcedSamples, int TokenSRSamples, int TokenSRSteps,
+        BlinkOptions Blink, bool BandGiven)
     {
         public void Validate()
         {
@@ -96,14 +101,15 @@ internal static class StudyCommand
         var testItems = benchmark.Load(testFolder);
 
         Stage($"pilot study 1: attention across layers on {valItems.Count} validation questions");
-        var defaults = BlinkOptions.ForModel(layers, grid);
+        var defaults = s.Blink;
         var study = LayerAttentionStudy.Run(bundle, valItems.Select(StudySample.FromBenchmarkItem).ToArray(),
             new LayerStudyOptions { KeepMapsFor = 3, HeadLayers = [defaults.FirstLayer] },
             new SynchronousProgress<(int Done, int Total)>(p => printer.Line($"  {p.Done}/{p.Total} questions", p.Done == p.Total)), cts.Token);
         study.Save(Path.Combine(folder, LayerAttentionResult.FileName));
         var band = study.Band;
         AnsiConsole.MarkupLineInterpolated($"  recommended band: layers [green]{band.First}–{band.Last}[/] (peak {band.Peak}); {band.Explanation}");
-        var blink = defaults with { FirstLayer = band.First, LastLayer = Math.Min(band.Last, layers - 2) };
+        var blink = s.BandGiven ? defaults : defaults with { FirstLayer = band.First, LastLayer = Math.Min(band.Last, layers - 2) };
+        if (s.BandGiven) AnsiConsole.MarkupLineInterpolated($"  --blink-layers {blink.FirstLayer}-{blink.LastLayer} replaces the recommended band");
         blink.Validate(config);
 
         Stage("calibrating τ_exp and τ_drop on the validation split");

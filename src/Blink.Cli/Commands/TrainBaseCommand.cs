@@ -39,7 +39,7 @@ internal static class TrainBaseCommand
         var balanced = new Option<bool>("--balanced-patch-loss") { Description = "Average the per-token object loss over object tokens and empty tokens separately (--balanced-patch-loss false: one mean over all tokens, the recipe before session 10)", DefaultValueFactory = _ => defaults.BalancedPatchLoss };
         var cover = new Option<double>("--patch-label-cover") { Description = "Per-token targets on every token an object covers by at least this share of the smaller of object and token (0 = the token under its centre only)", DefaultValueFactory = _ => defaults.PatchLabelCover };
         var testbed = TestbedCommand.NewOptionsFileOption();
-        var threads = new Option<int>("--threads") { Description = "CPU threads (0 = library default)", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = $"CPU threads for libtorch, 1 to {Environment.ProcessorCount} (0 = auto: 1, fastest for this small model); bytes repeat only at the same count", DefaultValueFactory = _ => 0 };
         var command = new Command("train-base", "Train the embedded tiny LLaVA from scratch on the synthetic testbed (zoom augmentation on; resumable).")
         {
             steps, batch, lr, samples, seed, work, output, fresh, zooms, categories, warmup, threads, evidence, patchWeight, evalEvery, visionSteps, grounding,
@@ -47,7 +47,7 @@ internal static class TrainBaseCommand
         };
         command.SetAction(result => CliErrors.Run(() =>
         {
-            if (result.GetValue(threads) > 0) torch.set_num_threads(result.GetValue(threads));
+            torch.set_num_threads(DeviceOptions.CheckThreads(result.GetValue(threads)) is var n and > 0 ? n : 1); // the embedded model is 256 wide: one thread is fastest
             var options = defaults with
             {
                 Steps = result.GetValue(steps), BatchSize = result.GetValue(batch), LearningRate = result.GetValue(lr),

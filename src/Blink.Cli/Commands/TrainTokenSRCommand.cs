@@ -46,19 +46,23 @@ internal static class TrainTokenSRCommand
         device.AddTo(command);
         command.SetAction(result => CliErrors.Run(() =>
         {
-            var (dev, dtype) = device.Resolve(result);
+            var resolved = shared.Resolve(result);
+            var (dev, dtype) = device.Resolve(result, resolved.ModelDir);
             var n = result.GetValue(numChunks);
             var idx = result.GetValue(chunkIdx);
             if (n < 1) throw new ArgumentException($"--num-chunks must be ≥ 1, got {n}.");
             if (idx >= n) throw new ArgumentException($"--chunk-idx {idx} is not below --num-chunks {n}.");
             if (idx >= 0 && !result.GetValue(extractOnly)) throw new ArgumentException("--chunk-idx extracts one shard and needs --extract-only; training reads all shards.");
+            if (result.GetValue(samples) is var sampleCount and < 10) throw new ArgumentException($"--samples must be ≥ 10 (a tenth of the pairs is held out for validation), got {sampleCount}.");
+            if (result.GetValue(steps) is var stepCount and < 1) throw new ArgumentException($"--steps must be ≥ 1, got {stepCount}.");
+            if (result.GetValue(batch) is var batchSize and < 1) throw new ArgumentException($"--batch-size must be ≥ 1, got {batchSize}.");
             var workDir = result.GetValue(work)!;
             var printer = new ProgressPrinter();
             using var cts = new CancellationTokenSource();
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
 
-            using var bundle = ModelBundle.Load(result.GetValue(shared.Model)!, dev, dtype, m => printer.Line(m, force: true));
-            var blink = shared.Blink(result, bundle);
+            var blink = resolved.Blink;
+            using var bundle = ModelBundle.Load(resolved.ModelDir, dev, dtype, m => printer.Line(m, force: true));
             var extraction = new TokenSRExtractionOptions
             {
                 Blink = blink, RandomRegionRatio = result.GetValue(ratio), Seed = result.GetValue(seed), ShareRegionAcrossLayers = result.GetValue(share),

@@ -9,6 +9,12 @@ namespace Blink.Workbench.Imaging;
 /// </summary>
 public static class ImageLoader
 {
+    /// <summary>
+    /// The largest image decoded: 64 megapixels (256 MiB of RGBA), 4× the 8K×8K images of the largest benchmarks, so a
+    /// crafted header that claims 100000 × 100000 pixels is refused from its header before any memory is taken.
+    /// </summary>
+    public const long MaxPixels = 64L * 1024 * 1024;
+
     /// <summary>Decodes an image file. The caller owns (and disposes) the returned bitmap.</summary>
     public static SKBitmap Load(string path)
     {
@@ -75,12 +81,20 @@ public static class ImageLoader
         var info = codec.Info;
         if (info.Width <= 0 || info.Height <= 0)
             throw new ImageLoadException(sourceName, $"the image has a zero size ({info.Width}x{info.Height})");
+        if ((long)info.Width * info.Height > MaxPixels)
+            throw new ImageLoadException(sourceName,
+                $"its header claims {info.Width}x{info.Height} pixels ({(long)info.Width * info.Height * 4 / (1024 * 1024):N0} MiB as RGBA), above the {MaxPixels / (1024 * 1024)}-megapixel limit; resize it, or check that the file is not damaged");
 
         // Decode straight into unpremultiplied RGBA so that the preprocessor sees the stored colour values, like
         // PIL's convert("RGB") does (it drops alpha without compositing).
         var target = new SKImageInfo(info.Width, info.Height, SKColorType.Rgba8888,
             info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Unpremul);
-        var bitmap = new SKBitmap(target);
+        var bitmap = new SKBitmap();
+        if (!bitmap.TryAllocPixels(target))
+        {
+            bitmap.Dispose();
+            throw new ImageLoadException(sourceName, $"there is not enough memory for its {info.Width}x{info.Height} pixels");
+        }
         var result = codec.GetPixels(target, bitmap.GetPixels());
         // IncompleteInput still yields a (partly filled) image; Skia fills the rest. A truncated file is an error for
         // a benchmark run, so it is reported rather than silently evaluated on half an image.

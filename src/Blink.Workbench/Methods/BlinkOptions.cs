@@ -102,9 +102,20 @@ public sealed record BlinkOptions
         var last = Math.Max(first, (int)Math.Round(18.0 * decoderLayers / 32));
         last = Math.Min(last, decoderLayers - 2); // leave at least one layer after the last decision
         first = Math.Min(first, last);
-        var p = DefaultPatchSize(gridSize);
-        var uniform = (double)p * p / (gridSize * gridSize);
-        return new BlinkOptions { FirstLayer = first, LastLayer = last, PatchSize = p, TauExpand = 3 * uniform, TauDrop = 1.5 * uniform };
+        return new BlinkOptions { FirstLayer = first, LastLayer = last }.WithPatchSize(DefaultPatchSize(gridSize), gridSize);
+    }
+
+    /// <summary>Multiples of the uniform share p²/N that the default thresholds are (paper-notes: open; 3× and 1.5×).</summary>
+    public const double DefaultExpandFactor = 3.0, DefaultDropFactor = 1.5;
+
+    /// <summary>
+    /// Region side <paramref name="patchSize"/> with the default thresholds for it: τ_exp = 3·p²/N and τ_drop = 1.5·p²/N
+    /// of the N = grid² tokens, clamped to 1 (ρ is a share, so a larger τ could never be reached anyway).
+    /// </summary>
+    public BlinkOptions WithPatchSize(int patchSize, int gridSize)
+    {
+        var uniform = (double)patchSize * patchSize / ((double)gridSize * gridSize);
+        return this with { PatchSize = patchSize, TauExpand = Math.Min(1, DefaultExpandFactor * uniform), TauDrop = Math.Min(1, DefaultDropFactor * uniform) };
     }
 
     /// <summary>
@@ -134,6 +145,8 @@ public sealed record BlinkOptions
             throw new ArgumentException("Blink needs the visual-token grid, but the model's image grid is unknown (vision_feature_select_strategy 'full' keeps the class token).");
         if (FirstLayer < 0 || LastLayer >= decoderLayers || FirstLayer > LastLayer)
             throw new ArgumentException($"Blink layers {FirstLayer}..{LastLayer} are outside the model's decoder layers 0..{decoderLayers - 1} (or empty).");
+        if (LastLayer == decoderLayers - 1)
+            throw new ArgumentException($"Blink layer {LastLayer} is the model's last decoder layer: a decision there has no layer after it to act on; use layers 0..{decoderLayers - 2}.");
         if (PatchSize <= 0 || gridHeight % PatchSize != 0 || gridWidth % PatchSize != 0)
             throw new ArgumentException($"PatchSize p = {PatchSize} does not divide the {gridHeight}×{gridWidth} token grid.");
         if (Scale < 1) throw new ArgumentException($"Scale must be ≥ 1, got {Scale}.");

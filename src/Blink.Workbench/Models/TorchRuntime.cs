@@ -22,6 +22,15 @@ public static class TorchRuntime
     public const string IsaVariable = "ONEDNN_MAX_CPU_ISA";
     public const string DefaultIsa = "SSE41";
 
+    /// <summary>
+    /// OpenMP threads sleep when idle instead of spinning: under other load, spinning workers of a 2-thread pool took
+    /// the main job from minutes to many minutes (docs/performance.md). libgomp reads it when libtorch loads.
+    /// </summary>
+    public const string WaitPolicyVariable = "OMP_WAIT_POLICY";
+
+    /// <summary>Models up to this hidden size run on one thread by default (their kernels are too small to split).</summary>
+    public const int SmallModelHiddenSize = 1024;
+
     /// <summary>Runs when the library is first used, before any of its code can call into libtorch.</summary>
 #pragma warning disable CA2255 // a library-level initializer is the point: the setting must precede the first kernel
     [ModuleInitializer]
@@ -34,11 +43,39 @@ public static class TorchRuntime
         if (OperatingSystem.IsWindows()) return;
         // oneDNN reads the variable with getenv() when it first dispatches a kernel; .NET's own environment copy is
         // not visible to native code, so it goes through libc.
-        if (Environment.GetEnvironmentVariable(IsaVariable) is null)
+        SetDefault(IsaVariable, DefaultIsa);
+        SetDefault(WaitPolicyVariable, "PASSIVE");
+    }
+
+    /// <summary>
+    /// The automatic intra-op thread count for a model folder: one thread for small models (the embedded one is 256
+    /// wide: its matmuls are too small for a second thread to pay), every core for larger ones or when unknown.
+    /// </summary>
+    public static int DefaultThreads(string? modelDirectory)
+    {
+        var hidden = HiddenSizeOf(modelDirectory);
+        return hidden is > 0 and <= SmallModelHiddenSize ? 1 : Environment.ProcessorCount;
+    }
+
+    private static int? HiddenSizeOf(string? modelDirectory)
+    {
+        var config = modelDirectory is null ? null : Path.Combine(modelDirectory, "config.json");
+        if (config is null || !File.Exists(config)) return null;
+        try
         {
-            _ = SetEnv(IsaVariable, DefaultIsa, overwrite: 0);
-            Environment.SetEnvironmentVariable(IsaVariable, DefaultIsa);
+            return LlavaConfig.FromFile(config).TextConfig.HiddenSize;
         }
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or System.Text.Json.JsonException)
+        {
+            return null; // the command's own loading reports a broken config with its file name
+        }
+    }
+
+    private static void SetDefault(string name, string value)
+    {
+        if (Environment.GetEnvironmentVariable(name) is not null) return;
+        _ = SetEnv(name, value, overwrite: 0);
+        Environment.SetEnvironmentVariable(name, value);
     }
 
     /// <summary>The oneDNN instruction-set cap in force (recorded in run metadata).</summary>

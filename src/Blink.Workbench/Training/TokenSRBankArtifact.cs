@@ -29,7 +29,9 @@ public static class TokenSRBankArtifact
         [property: JsonPropertyName("val_pairs")] int ValPairs,
         [property: JsonPropertyName("feature_cache_key")] string FeatureCacheKey,
         [property: JsonPropertyName("model_id")] string? ModelId,
-        [property: JsonPropertyName("curve")] IReadOnlyList<TokenSRCurvePoint> Curve);
+        [property: JsonPropertyName("curve")] IReadOnlyList<TokenSRCurvePoint> Curve,
+        [property: JsonPropertyName("threads")] int Threads = 0,
+        [property: JsonPropertyName("reproducibility")] string? Reproducibility = null);
 
     public static string MetaPath(string weightsPath) => Path.ChangeExtension(weightsPath, ".json");
 
@@ -41,7 +43,8 @@ public static class TokenSRBankArtifact
         var bank = result.Bank;
         static Dictionary<string, double> Keys(IReadOnlyDictionary<int, double> d) => d.ToDictionary(kv => kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value);
         var meta = new Meta(bank.Layers.ToArray(), bank.HiddenSize, bank.Width, patchSize, bank.Scale, options.Loss.ToString().ToLowerInvariant(), options.Temperature,
-            result.FinalLoss, Keys(result.ValLoss), Keys(result.InterpValLoss), result.TrainPairs, result.ValPairs, cacheKey, modelId, result.Curve);
+            result.FinalLoss, Keys(result.ValLoss), Keys(result.InterpValLoss), result.TrainPairs, result.ValPairs, cacheKey, modelId, result.Curve,
+            TorchSharp.torch.get_num_threads(), "byte-identical when retrained with the same seed, features and thread count; other thread counts round float sums differently");
         CheckpointLoader.Save(bank, path, new Dictionary<string, string> { ["format"] = "pt", ["blink"] = "tokensr" });
         AtomicFile.WriteAllText(MetaPath(path), JsonSerializer.Serialize(meta, new JsonSerializerOptions { WriteIndented = true }));
         return meta;

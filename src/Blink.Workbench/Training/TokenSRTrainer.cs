@@ -51,7 +51,9 @@ public sealed class TokenSRTrainer
 
     public string CheckpointDir => Path.Combine(_workDir, "checkpoint");
 
-    private sealed record TrainerState(int Step, string CacheKey, string Options, List<TokenSRCurvePoint> Curve);
+    /// <param name="Threads">libtorch's intra-op threads: float reductions split by thread count, so the bytes of a bank
+    /// repeat only at the same count (a resume with another count is refused).</param>
+    private sealed record TrainerState(int Step, string CacheKey, string Options, List<TokenSRCurvePoint> Curve, int Threads = 0);
 
     /// <param name="pairs">All cached pairs; split by sample into train and validation here.</param>
     /// <param name="cacheKey">The feature cache's key hash: a checkpoint made on other features is not resumed.</param>
@@ -74,14 +76,26 @@ public sealed class TokenSRTrainer
         bank.to(device);
         var optimizer = torch.optim.AdamW(bank.parameters(), lr: _options.LearningRate, weight_decay: _options.WeightDecay);
         var optionsText = JsonSerializer.Serialize(_options with { EvalEvery = 0, CheckpointEvery = 0 });
-        var state = new TrainerState(0, cacheKey, optionsText, []);
+        var threads = torch.get_num_threads();
+        var state = new TrainerState(0, cacheKey, optionsText, [], threads);
         var found = resume ? TrainingCheckpoint.Find(CheckpointDir, StateFile) : null;
         if (found is not null)
         {
-            var saved = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(found, StateFile)))
-                        ?? throw new InvalidDataException($"{found}/{StateFile}: empty trainer state.");
+            var statePath = Path.Combine(found, StateFile);
+            TrainerState saved;
+            try
+            {
+                saved = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(statePath))
+                        ?? throw new InvalidDataException($"{statePath}: empty trainer state.");
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"{statePath}: the trainer state is not valid JSON ({e.Message}); delete {found} (or pass --no-resume) to start over.", e);
+            }
             if (saved.CacheKey != cacheKey || saved.Options != optionsText)
                 throw new InvalidOperationException($"{found} was trained on other features or with other options; start over with --no-resume (or another --work folder).");
+            if (saved.Threads != threads)
+                throw new InvalidOperationException($"{found} was trained with {saved.Threads} libtorch thread(s), this run has {threads}: the result would match neither run's bytes. Resume with --threads {saved.Threads}, or start over with --no-resume.");
             CheckpointLoader.Load(bank, Path.Combine(found, WeightsFile));
             optimizer.load_state_dict(Path.Combine(found, OptimizerFile));
             state = saved;

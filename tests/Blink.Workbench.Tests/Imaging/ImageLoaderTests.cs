@@ -40,6 +40,40 @@ public class ImageLoaderTests
         Assert.Equal(((byte)50, (byte)60, (byte)70), RgbImage.FromBitmap(uri)[2, 1]);
     }
 
+    [Theory]
+    [InlineData(100_000, 100_000)]
+    [InlineData(20_000, 20_000)]
+    [InlineData(9_000, 9_000)]
+    public void A_header_claiming_too_many_pixels_is_refused_before_decoding(int width, int height)
+    {
+        // A real 2x2 PNG whose IHDR claims another size (CRC recomputed): tens of bytes that promise gigabytes.
+        using var bitmap = Solid(2, 2, new SKColor(1, 2, 3));
+        var bytes = EncodePng(bitmap);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(16), width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(20), height);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(29), Crc32(bytes.AsSpan(12, 17)));
+        var path = Path.Combine(TempDir(), "huge.png");
+        File.WriteAllBytes(path, bytes);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<ImageLoadException>(() => ImageLoader.Load(path));
+        Assert.Contains(path, e.Message);
+        Assert.Contains($"{width}x{height}", e.Message);
+        Assert.Contains("megapixel limit", e.Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "refused after allocating pixels");
+    }
+
+    private static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in data)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+        }
+        return ~crc;
+    }
+
     [Fact]
     public void Corrupt_file_error_names_the_file()
     {
