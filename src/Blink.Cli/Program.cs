@@ -4,24 +4,33 @@ using Blink.Cli.Commands;
 using Blink.Workbench.Models;
 using Spectre.Console;
 
-// Native settings (oneDNN kernels, OpenMP wait policy) must be in place before libtorch loads.
-TorchRuntime.EnsureConfigured();
+return BlinkCli.Run(args);
 
-var root = new RootCommand("Blink Workbench: dynamic visual token resolution (Blink) for LLaVA-style models — study, train, evaluate, teach.");
-foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
-
-// `blink help [command]` is `blink [command] --help`.
-if (args is ["help", .. var rest]) args = [.. rest, "--help"];
-var parsed = root.Parse(args);
-if (parsed.Errors.Count > 0)
+/// <summary>The <c>blink</c> command line (also run in-process by the tests).</summary>
+internal static class BlinkCli
 {
-    foreach (var error in parsed.Errors)
-        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {ParseErrors.Readable(error.Message)}");
-    var name = parsed.CommandResult.Command == root ? "" : parsed.CommandResult.Command.Name + " ";
-    AnsiConsole.MarkupLineInterpolated($"see: blink {name}--help");
-    return 1;
+    public static int Run(string[] args)
+    {
+        // Native settings (oneDNN kernels, OpenMP wait policy) must be in place before libtorch loads.
+        TorchRuntime.EnsureConfigured();
+
+        var root = new RootCommand("Blink Workbench: dynamic visual token resolution (Blink) for LLaVA-style models — study, train, evaluate, teach.");
+        foreach (var command in CommandCatalog.All()) root.Subcommands.Add(command);
+
+        // `blink help [command]` is `blink [command] --help`.
+        if (args is ["help", .. var rest]) args = [.. rest, "--help"];
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {ParseErrors.Readable(error.Message)}");
+            var name = parsed.CommandResult.Command == root ? "" : parsed.CommandResult.Command.Name + " ";
+            AnsiConsole.MarkupLineInterpolated($"see: blink {name}--help");
+            return 1;
+        }
+        return parsed.Invoke(new InvocationConfiguration { Output = Console.Out, Error = Console.Error });
+    }
 }
-return await parsed.InvokeAsync();
 
 internal static partial class ParseErrors
 {

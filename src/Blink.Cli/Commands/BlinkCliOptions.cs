@@ -31,6 +31,7 @@ internal sealed class BlinkCliOptions
     /// <param name="methods">Also the thresholds, the TokenSR bank, --run and FastV's options (commands that run methods; calibrate and train-tokensr take only the model, the band and p).</param>
     public void AddTo(Command command, bool methods = true)
     {
+        _methods = methods;
         command.Options.Add(Model);
         command.Options.Add(Layers);
         command.Options.Add(Patch);
@@ -42,6 +43,8 @@ internal sealed class BlinkCliOptions
         command.Options.Add(FastVK);
         command.Options.Add(FastVR);
     }
+
+    private bool _methods = true;
 
     /// <summary>The model folder, its config, and the Blink options: the model's defaults, then --run, then explicit options.</summary>
     public ResolvedBlink Resolve(ParseResult result)
@@ -93,6 +96,7 @@ internal sealed class BlinkCliOptions
             throw new ArgumentException($"Blink options (--blink-layers/--patch/--tau-exp/--tau-drop) for {modelDir}: {e.Message}", e);
         }
 
+        if (!_methods) return new ResolvedBlink(modelDir, config, blink, tokensr, shape, 2, 0.5, note);
         var k = result.GetValue(FastVK);
         var r = result.GetValue(FastVR);
         if (k < 1 || k >= config.TextConfig.NumHiddenLayers) throw new ArgumentException($"--fastv-k {k}: must be between 1 and {config.TextConfig.NumHiddenLayers - 1} for {modelDir}.");

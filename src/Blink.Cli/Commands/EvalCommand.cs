@@ -75,6 +75,8 @@ internal static class EvalCommand
                 AnsiConsole.MarkupLineInterpolated($"[yellow]skipping {m.Name}[/]: {(m.NeedsTokenSR ? "needs --tokensr" : $"reads evidence boxes, which {benchmark.Name} does not have")}");
             }
         }
+        if (catalogNames.Any(m => names.Contains(m.Name) && m.UsesGroundTruth) && hasEvidence)
+            MethodEvaluator.CheckEvidenceBoxes(Chunking.GetChunk(items, evaluation.NumChunks, evaluation.ChunkIndex));
         foreach (var m in catalogNames.Where(m => names.Contains(m.Name)))
         {
             if (m.NeedsTokenSR && shape is null)

@@ -10,11 +10,12 @@ internal static class TestbedCommand
 {
     public static Option<string> NewOptionsFileOption() => new("--testbed")
     {
-        Description = "Testbed options as JSON (keys as in TestbedOptions, e.g. {\"Seed\": 7, \"QuadrantCountShare\": 0.5}); default: the embedded testbed",
+        Description = "Testbed options: a JSON file, or the JSON itself (keys as in TestbedOptions, e.g. '{\"Seed\": 7, \"QuadrantCountShare\": 0.5}'); default: the embedded testbed",
     };
 
     /// <summary>The testbed the options file names, or the default one.</summary>
-    public static TestbedOptions Resolve(string? path) => string.IsNullOrEmpty(path) ? new TestbedOptions() : TestbedOptionsFile.Load(path);
+    public static TestbedOptions Resolve(string? pathOrJson) => string.IsNullOrWhiteSpace(pathOrJson) ? new TestbedOptions()
+        : pathOrJson.TrimStart().StartsWith('{') ? TestbedOptionsFile.Parse(pathOrJson, "--testbed") : TestbedOptionsFile.Load(pathOrJson);
 
     public static Command Create()
     {

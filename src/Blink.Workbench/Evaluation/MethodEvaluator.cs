@@ -35,6 +35,7 @@ public sealed class MethodEvaluator(MethodRunner runner)
             if (!index.TryAdd(items[i].Id, i))
                 throw new BenchmarkFormatException(items[i].SourceFile, items[i].SourceLine,
                     $"question_id {items[i].Id} appears twice (first at {items[index[items[i].Id]].SourceFile}:{items[index[items[i].Id]].SourceLine})");
+        if (methods.Any(m => m.UsesGroundTruth)) CheckEvidenceBoxes(Chunking.GetChunk(items, options.NumChunks, options.ChunkIndex));
         // Every answer file is checked before any is extended, so a refused run changes nothing.
         foreach (var method in methods)
             RunIdentity.For(method, runner, benchmark).CheckOrRecord(AnswerPath(options, method.Name));
@@ -72,6 +73,23 @@ public sealed class MethodEvaluator(MethodRunner runner)
             if (differences.Count > 0) found.Add(new RunIdentityMismatchException(path, differences, $"{path}: {string.Join("; ", differences)}"));
         }
         return found;
+    }
+
+    /// <summary>
+    /// Every evidence box must lie inside its image (methods that crop it would otherwise fail mid-run, far from the
+    /// line that is wrong); reads only the image headers.
+    /// </summary>
+    public static void CheckEvidenceBoxes(IEnumerable<BenchmarkItem> items)
+    {
+        foreach (var item in items)
+        {
+            if (item.Evidence is not { } box) continue;
+            var (width, height) = Imaging.ImageLoader.ReadSize(item.Image.ReadBytes(), item.Image.Describe());
+            const double slack = 0.5; // rounding of boxes drawn on pixel centres
+            if (box.X0 < -slack || box.Y0 < -slack || box.X1 > width + slack || box.Y1 > height + slack)
+                throw new BenchmarkFormatException(item.SourceFile, item.SourceLine,
+                    $"question {item.Id}: evidence box [{box.X0:G}, {box.Y0:G}, {box.X1:G}, {box.Y1:G}] is not inside its {width}x{height} image {item.Image.Describe()}");
+        }
     }
 
     /// <summary>An answer kept from an earlier run must be to the same question: same prompt, image, candidates and box.</summary>

@@ -37,6 +37,16 @@ public static class ImageLoader
         return Decode(bytes, path);
     }
 
+    /// <summary>The width and height an image's header states, without decoding its pixels.</summary>
+    public static (int Width, int Height) ReadSize(ReadOnlySpan<byte> bytes, string sourceName = "<bytes>")
+    {
+        if (bytes.Length == 0) throw new ImageLoadException(sourceName, "the data is empty (0 bytes)");
+        using var data = SKData.CreateCopy(bytes);
+        using var codec = SKCodec.Create(data)
+            ?? throw new ImageLoadException(sourceName, $"the data is not in a recognised image format ({bytes.Length} bytes; expected PNG, JPEG, WebP, GIF or BMP)");
+        return (codec.Info.Width, codec.Info.Height);
+    }
+
     /// <summary>Decodes encoded image bytes; <paramref name="sourceName"/> is used in error messages.</summary>
     public static SKBitmap FromBytes(ReadOnlySpan<byte> bytes, string sourceName = "<bytes>") =>
         Decode(bytes, sourceName);

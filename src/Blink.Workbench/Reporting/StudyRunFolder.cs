@@ -50,7 +50,15 @@ public static class StudyRunFolder
     }
 
     /// <summary>Rebuilds <c>report.html</c> in the folder from its JSON files; returns the page's path.</summary>
-    public static string RebuildReport(string folder) => StudyReport.Save(Load(folder), Path.Combine(folder, ReportFile));
+    public static string RebuildReport(string folder)
+    {
+        var input = Load(folder);
+        // A folder with none of the run files is a wrong --run, not an empty study: write nothing there.
+        if (input.Configuration is null && input.Pilot is null && (input.Results is null || input.Results.Count == 0) && input.Traces is null && input.TrainingCurves is null)
+            throw new FileNotFoundException($"{folder} holds no run files ({ManifestFile}, {LayerAttentionResult.FileName}, {ResultsFile}, {TracesFile} or {TrainingFile}); " +
+                "pass the folder a blink study, pilot or eval wrote (e.g. artifacts/study).");
+        return StudyReport.Save(input, Path.Combine(folder, ReportFile));
+    }
 
     /// <summary>A results table's section title: the sub-folder it came from ("forced" → "Results: forced").</summary>
     private static string Title(string folder, string path)

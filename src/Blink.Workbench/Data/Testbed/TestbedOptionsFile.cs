@@ -32,23 +32,29 @@ public static class TestbedOptionsFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"Testbed options file {path} does not exist.", path);
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Reads and validates options given as JSON text; <paramref name="source"/> names it in every error.</summary>
+    public static TestbedOptions Parse(string json, string source)
+    {
         TestbedOptions? options;
         try
         {
-            options = JsonSerializer.Deserialize<TestbedOptions>(File.ReadAllText(path), Json);
+            options = JsonSerializer.Deserialize<TestbedOptions>(json, Json);
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: not a valid testbed options file ({e.Message}).", e);
+            throw new InvalidDataException($"{source}: not valid testbed options ({e.Message}).", e);
         }
-        if (options is null) throw new InvalidDataException($"{path}: expected a JSON object of testbed options, found null.");
+        if (options is null) throw new InvalidDataException($"{source}: expected a JSON object of testbed options, found null.");
         try
         {
             options.Validate();
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"{path}: {e.Message}", e);
+            throw new ArgumentException($"{source}: {e.Message}", e);
         }
         return options;
     }
