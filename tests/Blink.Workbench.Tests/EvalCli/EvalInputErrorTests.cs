@@ -115,4 +115,28 @@ public sealed class EvalInputErrorTests(EvalFixture fx)
         evaluator.Answer(BenchmarkRegistry.Default.Get("testbed"), items, [fx.Method("vanilla")], options, progress);
         Assert.Equal(items.Count - 3, progress.Calls);
     }
+
+    [Fact]
+    public void An_evidence_box_outside_its_image_is_refused_with_file_line_and_question_before_answering()
+    {
+        var data = fx.CopyOf("testbed");
+        var questions = Path.Combine(data, "questions.jsonl");
+        var lines = File.ReadAllLines(questions);
+        var node = System.Text.Json.Nodes.JsonNode.Parse(lines[2])!;
+        node["evidence_box"] = new System.Text.Json.Nodes.JsonArray(500, 500, 9000, 9000);
+        lines[2] = node.ToJsonString();
+        File.WriteAllLines(questions, lines);
+        var testbed = BenchmarkRegistry.Default.Get("testbed");
+        var items = testbed.Load(data);
+        var options = new EvaluationOptions(fx.NewOutput("evidence"), BootstrapResamples: 200);
+
+        var e = Assert.Throws<BenchmarkFormatException>(() =>
+            new MethodEvaluator(fx.Runner).Answer(testbed, items, [fx.Method("vanilla"), fx.Method("zoom-oracle")], options));
+        Assert.Equal(questions, e.FilePath);
+        Assert.Equal(3, e.LineNumber);
+        Assert.Contains(items[2].Id.Text, e.Message);
+        Assert.Contains("[500, 500, 9000, 9000]", e.Message);
+        Assert.False(Directory.Exists(Path.Combine(options.OutputDirectory, MethodEvaluator.AnswersFolder)) &&
+                     Directory.EnumerateFiles(Path.Combine(options.OutputDirectory, MethodEvaluator.AnswersFolder), "*.jsonl").Any(f => new FileInfo(f).Length > 0));
+    }
 }

@@ -96,6 +96,25 @@ public class TokenSRTrainerTests
 
         // A checkpoint made on other features is not silently resumed.
         Assert.Throws<InvalidOperationException>(() => new TokenSRTrainer(Quick, temp.File("b")).Train(pairs, "other-key"));
+
+        // Nor one made with another thread count (the bytes would match neither run).
+        var threads = torch.get_num_threads();
+        torch.set_num_threads(threads == 1 ? 2 : 1);
+        try
+        {
+            Assert.Contains("libtorch thread", Assert.Throws<InvalidOperationException>(() => new TokenSRTrainer(Quick, temp.File("b")).Train(pairs, "k")).Message);
+        }
+        finally
+        {
+            torch.set_num_threads(threads);
+        }
+
+        // A torn trainer state is named, not a JSON stack trace.
+        foreach (var state in Directory.GetFiles(temp.File("b"), "trainer_state.json", SearchOption.AllDirectories))
+            File.WriteAllText(state, "{\"Step\": 4, \"CacheK");
+        var torn = Assert.Throws<InvalidDataException>(() => new TokenSRTrainer(Quick, temp.File("b")).Train(pairs, "k"));
+        Assert.Contains("trainer_state.json", torn.Message);
+        Assert.Contains("not valid JSON", torn.Message);
     }
 
     [Fact]
