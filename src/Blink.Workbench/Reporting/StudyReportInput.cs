@@ -37,6 +37,15 @@ public sealed record StudyReportInput
 
     public IReadOnlyList<TraceSample>? Traces { get; init; }
 
+    /// <summary>The files the pilot figures were drawn from, relative to the page (e.g. <c>pilot.json</c>); linked under each figure.</summary>
+    public IReadOnlyList<string>? PilotSources { get; init; }
+
+    /// <summary>The files the training curves were drawn from.</summary>
+    public IReadOnlyList<string>? TrainingSources { get; init; }
+
+    /// <summary>The files the Blink traces were drawn from.</summary>
+    public IReadOnlyList<string>? TraceSources { get; init; }
+
     /// <summary>Run-specific environment lines (device, seed, command line); machine and library versions are added.</summary>
     public IReadOnlyList<ReportEntry>? Environment { get; init; }
 }
