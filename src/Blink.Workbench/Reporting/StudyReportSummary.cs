@@ -45,7 +45,7 @@ public static class StudyReportSummary
             var below = real.Where(r => Sign(r) == -2).OrderBy(r => r.Delta).ToList();
             var best = real.OrderByDescending(r => r.Delta).ThenBy(r => r.Method, StringComparer.Ordinal).First();
             if (above.Count == 0 && below.Count == 0)
-                lines.Add($"None of the {real.Count} methods differs significantly from {results.Baseline} (every 95% interval of Δ includes 0); " +
+                lines.Add($"None of the {real.Count} methods differs significantly from {results.Baseline} on all {baseline.N} questions (every 95% interval of Δ includes 0); " +
                           $"the highest is {best.Method} at {Delta(best)}.");
             else
             {
@@ -54,6 +54,17 @@ public static class StudyReportSummary
                 if (below.Count > 0) parts.Add($"{Count(below.Count)} significantly below it (lowest {below[0].Method}, {Delta(below[0])})");
                 lines.Add($"Of the {real.Count} methods, {string.Join(" and ", parts)}; the rest are within noise of {results.Baseline}.");
             }
+        }
+        var realNames = real.Select(r => r.Method).ToHashSet(StringComparer.Ordinal);
+        var cells = results.Rows.Where(r => realNames.Contains(r.Method) && r.Category != ResultsTable.AllCategory && r.Delta is not null).ToList();
+        if (cells.Count > 0)
+        {
+            var significant = cells.Where(r => Sign(r) is 2 or -2).OrderByDescending(r => Math.Abs(r.Delta!.Value)).ThenBy(r => r.Method, StringComparer.Ordinal).ToList();
+            lines.Add(significant.Count == 0
+                ? $"Per category, none of the {cells.Count} method × category cells differs significantly from {results.Baseline} either."
+                : $"Per category, {significant.Count} of {cells.Count} method × category cells differ significantly from {results.Baseline}: " +
+                  string.Join("; ", significant.Take(3).Select(r => $"{r.Method} on {r.Category} {Pp(r.Delta)} [{Pp(r.DeltaLower)}, {Pp(r.DeltaUpper)}]")) +
+                  (significant.Count > 3 ? "; …" : "") + " (uncorrected for the number of cells).");
         }
         foreach (var reference in methods.Where(r => IsReference(r.Method)))
             lines.Add($"{reference.Method}, which reads the evidence region no real method is given, reaches {Pct(reference.Accuracy)}% ({Delta(reference)}): " +
@@ -137,7 +148,7 @@ public static class StudyReportSummary
             });
         }
 
-        int height = 96 + 40 * Math.Max(1, methods.Count);
+        int height = 96 + 36 * Math.Max(1, methods.Count);
         var layout = new JsonObject
         {
             ["height"] = height, ["autosize"] = true,

@@ -77,15 +77,17 @@ public class StudyReportLayoutTests
 
         // Headline: the baseline's accuracy, the significant methods by name, the oracle as headroom.
         var headline = Regex.Matches(html, "<p class=\"headline\">(.*?)</p>").Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(4, headline.Count); // baseline, methods, oracle, pilot band
+        Assert.Equal(5, headline.Count); // baseline, methods, category cells, oracle, pilot band
         Assert.StartsWith("vanilla answers 40.0% [", headline[0]);
         Assert.Contains("of the 240 testbed questions", headline[0]);
         Assert.Contains("Of the 3 methods, one is significantly above vanilla (best better, Δ +8.3 pp [", headline[1]);
         Assert.Matches("one is significantly below it \\(lowest worse, Δ −6\\.[23] pp \\[", headline[1]);
         Assert.Contains("the rest are within noise of vanilla", headline[1]);
-        Assert.Contains("zoom-oracle, which reads the evidence region", headline[2]);
-        Assert.Contains("reaches 90.0% (Δ +50.0 pp [", headline[2]);
-        Assert.Contains("The pilot recommends Blink layers", headline[3]);
+        Assert.Matches("^Per category, [0-9]+ of 18 method × category cells differ significantly from vanilla: ", headline[2]);
+        Assert.Contains("worse on position −12.5 [", headline[2]);
+        Assert.Contains("zoom-oracle, which reads the evidence region", headline[3]);
+        Assert.Contains("reaches 90.0% (Δ +50.0 pp [", headline[3]);
+        Assert.Contains("The pilot recommends Blink layers", headline[4]);
 
         // The matrix: one row per method, Δ cells shaded by sign and significance.
         var matrixHtml = html[matrix..html.IndexOf("</table>", matrix, StringComparison.Ordinal)];
@@ -156,7 +158,8 @@ public class StudyReportLayoutTests
         var folder = WriteRunFolder($"layout-run-{width}");
         var path = Path.Combine(folder, StudyRunFolder.ReportFile);
         var html = File.ReadAllText(path);
-        int plots = Regex.Matches(html, "Plotly.newPlot\\(").Count;
+        int plots = Regex.Matches(html, "Plotly\\.newPlot\\(\"[\\w-]+\"").Count; // one call per figure (plotly.js itself is inlined too)
+        Assert.True(plots >= 8, $"only {plots} figures");
         // Every figure, image and table wrapper whose content is wider than its box, and the forest plot's place.
         const string overflowing = "Array.prototype.slice.call(document.querySelectorAll('figure, .blink-figure, img, .table-wrap, .plot-container'))" +
                                    ".filter(function(e){return e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > window.innerWidth + 1;})" +
