@@ -43,7 +43,7 @@ public sealed record BaseTrainingOptions
     /// <summary>
     /// Weight of <see cref="GroundingLoss"/> in the answer stage: the last prompt token's attention in the Blink band of
     /// layers pulled towards the question's evidence box. With 0.5 the embedded model reached 40.8% on whole validation
-    /// images against 33.2% without it (600 questions; docs/testbed.md); 1.0, on an earlier version of the testbed, 39.5% against
+    /// images against 33.2% without it (600 questions; docs/findings.md); 1.0, on another version of the testbed, 39.5% against
     /// 32.7% for 0.5 (one run each). 0 trains on answers and patch labels alone.
     /// </summary>
     public double GroundingLossWeight { get; init; } = 1.0;

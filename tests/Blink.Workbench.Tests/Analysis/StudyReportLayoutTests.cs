@@ -39,7 +39,7 @@ public class StudyReportLayoutTests
         return table;
     }
 
-    /// <summary>A run folder as <c>blink study</c> writes it (pilot on a random tiny model, results in eval/ and forced/).</summary>
+    /// <summary>A run folder as <c>blink study</c> writes it (pilot and a Blink trace on a random tiny model, results in eval/ and forced/).</summary>
     private static string WriteRunFolder(string name)
     {
         using var bundle = PilotFixtures.RandomTinyBundle();
@@ -55,6 +55,7 @@ public class StudyReportLayoutTests
         forced.WriteAll(Path.Combine(folder, "forced"), "results");
         StudyRunFolder.WriteManifest(folder, new RunManifest("Blink study: layout test", "testbed", [new("model", "random tiny"), new("methods", "5")],
             [new("seed", "0")], 2, 2));
+        StudyRunFolder.WriteTraces(folder, [StudyReportTests.Trace(bundle, samples[0])]);
         StudyRunFolder.WriteTraining(folder, [PilotFigures.LossSeries("tokensr", [(0, 2.0), (10, 1.2), (20, 0.9)], [(10, 1.3), (20, 1.0)])]);
         StudyRunFolder.RebuildReport(folder);
         return folder;
@@ -121,6 +122,8 @@ public class StudyReportLayoutTests
         Assert.Contains("href=\"eval/results.json\"", html);
         Assert.Contains("href=\"eval/results.csv\"", html);
         Assert.Contains("href=\"pilot.json\"", html);
+        Assert.Contains("href=\"traces.json\"", html);
+        Assert.Contains("href=\"training.json\"", html);
     }
 
     [Fact]
@@ -159,7 +162,7 @@ public class StudyReportLayoutTests
         var path = Path.Combine(folder, StudyRunFolder.ReportFile);
         var html = File.ReadAllText(path);
         int plots = Regex.Matches(html, "Plotly\\.newPlot\\(\"[\\w-]+\"").Count; // one call per figure (plotly.js itself is inlined too)
-        Assert.True(plots >= 8, $"only {plots} figures");
+        Assert.True(plots >= 10, $"only {plots} figures"); // forest, 2 × (cost, bars), 3 pilot, training, trace
         // Every figure, image and table wrapper whose content is wider than its box, and the forest plot's place.
         const string overflowing = "Array.prototype.slice.call(document.querySelectorAll('figure, .blink-figure, img, .table-wrap, .plot-container'))" +
                                    ".filter(function(e){return e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > window.innerWidth + 1;})" +

@@ -23,7 +23,7 @@ public class StudyReportTests
     }
 
     /// <summary>A trace from a real forced Blink-interp expansion on the tiny model.</summary>
-    private static TraceSample Trace(Workbench.Models.ModelBundle bundle, StudySample sample)
+    internal static TraceSample Trace(Workbench.Models.ModelBundle bundle, StudySample sample)
     {
         var options = BlinkOptions.ForModel(6, 8) with { Expander = ExpanderKind.Interpolation, Schedule = ExpansionSchedule.ForcedOnce };
         var runner = new MethodRunner(bundle);
