@@ -25,9 +25,14 @@ public static class StudyReportSummary
         .Where(r => r.Baseline is not null && r.Pooled.Any())
         .OrderByDescending(r => r.Methods.Count).FirstOrDefault();
 
-    /// <summary>Significant = the paired bootstrap interval of Δ excludes zero.</summary>
+    /// <summary>
+    /// ±2 when the paired bootstrap interval of Δ excludes zero (significant), ±1 for the sign of Δ otherwise, 0 for no
+    /// difference. Differences below 1e-9 (rounding in the accuracy fractions) count as zero.
+    /// </summary>
     public static int Sign(ResultsSummaryRow row) =>
-        row.DeltaLower is > 0 ? 2 : row.DeltaUpper is < 0 ? -2 : row.Delta is > 0 ? 1 : row.Delta is < 0 ? -1 : 0;
+        row.DeltaLower is > Epsilon ? 2 : row.DeltaUpper is < -Epsilon ? -2 : row.Delta is > Epsilon ? 1 : row.Delta is < -Epsilon ? -1 : 0;
+
+    private const double Epsilon = 1e-9;
 
     /// <summary>The headline sentences about the pooled results, one claim each.</summary>
     public static IReadOnlyList<string> Headline(ResultsSummary results)

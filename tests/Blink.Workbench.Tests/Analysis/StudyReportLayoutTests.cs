@@ -97,6 +97,8 @@ public class StudyReportLayoutTests
         Assert.Matches("<tr><th>better</th><td class=\"base\">48\\.3 \\[[0-9.]+, [0-9.]+\\]</td><td class=\"sig-pos\"", matrixHtml);
         Assert.Matches("<tr><th>worse</th>[^\n]*?<td class=\"sig-neg\"", matrixHtml);
         Assert.DoesNotMatch("<tr><th>same</th>[^\n]*?class=\"sig-", matrixHtml);
+        // "same" equals vanilla on every category but two: those cells are grey, not shaded by a rounding error.
+        Assert.Matches("<tr><th>same</th><td class=\"base\">[^<]*</td><td class=\"pos\"[^\n]*?<td class=\"zero\"", matrixHtml);
 
         // The full per-row table is there, collapsed: 5 methods × (6 categories + all) rows.
         var details = Regex.Match(html, "<details><summary>Full table: 35 rows.*?</details>", RegexOptions.Singleline);
