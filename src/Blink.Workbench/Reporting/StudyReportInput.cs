@@ -11,7 +11,7 @@ public sealed record TraceSample(BlinkTraceData Trace, byte[]? ImagePng = null);
 
 /// <summary>
 /// Everything a run can put in its report, as plain data. Every input is optional: a null (or empty) input leaves its
-/// section out, so the lead's main job passes what it has (pilot result, results tables, training curves, traces).
+/// section out, so <c>blink study</c> and <c>blink pilot</c> pass what they have (pilot result, results tables, training curves, traces).
 /// </summary>
 public sealed record StudyReportInput
 {
