@@ -36,7 +36,7 @@ internal static class TrainBaseCommand
         };
         var countObjects = new Option<bool>("--ground-count-on-objects") { Description = "Grounding target of count questions: the counted objects, not the whole frame", DefaultValueFactory = _ => defaults.GroundCountOnObjects };
         var positionWeight = new Option<double>("--patch-position-loss") { Description = "Weight of a per-token grid row/column target beside the object targets, keeping where a token is in its feature (0 = off)", DefaultValueFactory = _ => defaults.PatchPositionLossWeight };
-        var balanced = new Option<bool>("--balanced-patch-loss") { Description = "Average the per-token object loss over object tokens and empty tokens separately (--balanced-patch-loss false: one mean over all tokens, the recipe before session 10)", DefaultValueFactory = _ => defaults.BalancedPatchLoss };
+        var balanced = new Option<bool>("--balanced-patch-loss") { Description = "Average the per-token object loss over object tokens and empty tokens separately (--balanced-patch-loss false: one mean over all tokens)", DefaultValueFactory = _ => defaults.BalancedPatchLoss };
         var cover = new Option<double>("--patch-label-cover") { Description = "Per-token targets on every token an object covers by at least this share of the smaller of object and token (0 = the token under its centre only)", DefaultValueFactory = _ => defaults.PatchLabelCover };
         var testbed = TestbedCommand.NewOptionsFileOption();
         var threads = new Option<int>("--threads") { Description = $"CPU threads for libtorch, 1 to {Environment.ProcessorCount} (0 = auto: 1, fastest for this small model); bytes repeat only at the same count", DefaultValueFactory = _ => 0 };

@@ -19,6 +19,15 @@ public sealed record BrowserPageOptions
     public string? ExpectedSelector { get; init; }
     public int ExpectedCount { get; init; }
 
+    /// <summary>
+    /// JavaScript expressions evaluated after the page settled (before any screenshot resizes the viewport), by name;
+    /// each result comes back as JSON text in <see cref="BrowserPageResult.Evaluations"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Evaluate { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Screenshot the whole page (true) or only the first screen, the viewport as the reader first sees it (false).</summary>
+    public bool FullPageScreenshot { get; init; } = true;
+
     /// <summary>Take a PNG screenshot of the whole page (up to <see cref="MaxScreenshotHeight"/> pixels tall).</summary>
     public bool Screenshot { get; init; } = true;
     public int MaxScreenshotHeight { get; init; } = 12000;

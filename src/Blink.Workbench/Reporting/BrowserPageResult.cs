@@ -24,6 +24,15 @@ public sealed record BrowserPageResult
     /// <summary>True when the load event fired and the page settled before the timeout.</summary>
     public required bool Settled { get; init; }
 
+    /// <summary>document.documentElement.scrollWidth after the page settled: wider than <see cref="ViewportWidth"/> means a horizontal scroll bar.</summary>
+    public int DocumentScrollWidth { get; init; }
+
+    /// <summary>window.innerWidth after the page settled.</summary>
+    public int ViewportWidth { get; init; }
+
+    /// <summary>JSON text of each <see cref="BrowserPageOptions.Evaluate"/> expression's value, by name.</summary>
+    public IReadOnlyDictionary<string, string> Evaluations { get; init; } = new Dictionary<string, string>();
+
     public int Count(string selector) => SelectorCounts.TryGetValue(selector, out var n) ? n : throw new KeyNotFoundException(
         $"Selector '{selector}' was not counted; add it to BrowserPageOptions.CountSelectors.");
 }

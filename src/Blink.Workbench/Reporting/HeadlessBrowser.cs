@@ -206,11 +206,19 @@ public sealed class HeadlessBrowser
         string dom = "";
         if (o.CaptureDom)
             dom = (await EvaluateAsync(cdp, session, "document.documentElement.outerHTML", tailCt).ConfigureAwait(false))?.GetValue<string>() ?? "";
+        var scrollWidth = (int)((await EvaluateAsync(cdp, session, "document.documentElement.scrollWidth", tailCt).ConfigureAwait(false))?.GetValue<double>() ?? 0);
+        var innerWidth = (int)((await EvaluateAsync(cdp, session, "window.innerWidth", tailCt).ConfigureAwait(false))?.GetValue<double>() ?? 0);
+        var evaluations = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, expression) in o.Evaluate)
+            evaluations[name] = (await EvaluateAsync(cdp, session, "JSON.stringify(" + expression + ")", tailCt).ConfigureAwait(false))?.GetValue<string>() ?? "null";
         byte[]? screenshot = null;
         if (o.Screenshot)
         {
-            var height = (await EvaluateAsync(cdp, session, "Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)", tailCt).ConfigureAwait(false))?.GetValue<double>() ?? o.ViewportHeight;
-            await SetViewportAsync(cdp, session, o.ViewportWidth, (int)Math.Clamp(height, o.ViewportHeight, o.MaxScreenshotHeight), tailCt).ConfigureAwait(false);
+            if (o.FullPageScreenshot)
+            {
+                var height = (await EvaluateAsync(cdp, session, "Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0)", tailCt).ConfigureAwait(false))?.GetValue<double>() ?? o.ViewportHeight;
+                await SetViewportAsync(cdp, session, o.ViewportWidth, (int)Math.Clamp(height, o.ViewportHeight, o.MaxScreenshotHeight), tailCt).ConfigureAwait(false);
+            }
             var shot = await cdp.SendAsync("Page.captureScreenshot", new JsonObject { ["format"] = "png" }, session, tailCt).ConfigureAwait(false);
             screenshot = Convert.FromBase64String(shot["data"]!.GetValue<string>());
         }
@@ -223,6 +231,9 @@ public sealed class HeadlessBrowser
             Dom = dom,
             Screenshot = screenshot,
             Settled = settled,
+            DocumentScrollWidth = scrollWidth,
+            ViewportWidth = innerWidth,
+            Evaluations = evaluations,
         };
     }
 

@@ -16,6 +16,21 @@ public sealed record ResultsSummaryRow(
 /// </summary>
 public sealed record ResultsSummary(string Benchmark, string? Baseline, IReadOnlyList<ResultsSummaryRow> Rows, string? Title = null)
 {
+    /// <summary>
+    /// The files the table was read from, relative to the report (e.g. <c>eval/results.json</c>, <c>eval/results.csv</c>);
+    /// the report links every figure drawn from the table to them. Empty for a table built in memory.
+    /// </summary>
+    public IReadOnlyList<string> Sources { get; init; } = [];
+
+    /// <summary>Methods in table order.</summary>
+    public IReadOnlyList<string> Methods => Rows.Select(r => r.Method).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>Categories in table order, without the pooled <see cref="ResultsTable.AllCategory"/>.</summary>
+    public IReadOnlyList<string> Categories => Rows.Select(r => r.Category).Where(c => c != ResultsTable.AllCategory).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>The row of one method and category, or null.</summary>
+    public ResultsSummaryRow? Row(string method, string category) => Rows.FirstOrDefault(r => r.Method == method && r.Category == category);
+
     public static ResultsSummary FromTable(ResultsTable table, string? title = null) => new(table.Benchmark, table.BaselineMethod,
         table.BuildRows().Select(r => new ResultsSummaryRow(r.Method, r.Category, r.N, r.Correct, r.Accuracy,
             r.AccuracyInterval.Lower, r.AccuracyInterval.Upper, r.VsBaseline?.Bootstrap.Difference, r.VsBaseline?.Bootstrap.Lower,

@@ -1,25 +1,29 @@
 using System.Globalization;
 using Blink.Workbench.Analysis;
+using Blink.Workbench.Evaluation;
 using Blink.Workbench.Plots;
 
 namespace Blink.Workbench.Reporting;
 
 /// <summary>
-/// One self-contained HTML page per run (<see cref="HtmlReport"/>): configuration, pilot figures and tables, results
-/// tables with accuracy-vs-cost and per-category charts, training curves, Blink traces and the environment. Curves and
-/// charts are interactive (plotly.js inlined once); attention heatmaps are PNGs, which keeps the page light.
+/// One self-contained HTML page per run (<see cref="HtmlReport"/>). It opens with the answer: a summary block with the
+/// headline numbers, a forest plot of Δ vs the baseline for every method (pooled and per category) and the pilot's
+/// recommended layer band. Then each results table as a compact method × category matrix (the full per-row table
+/// collapsed below it) with accuracy-vs-cost and per-category charts, the pilot's figures and tables, training curves,
+/// Blink traces, and the configuration and environment (collapsed). Every figure links the run file it was drawn
+/// from. Curves and charts are interactive (plotly.js inlined once); attention heatmaps are PNGs, which keeps the
+/// page light.
 /// </summary>
 public static class StudyReport
 {
     public static HtmlReport Build(StudyReportInput input)
     {
         var report = new HtmlReport(input.Title, input.Subtitle);
-        if (input.Configuration is { Count: > 0 } config)
-            report.Section("Configuration").Table(["setting", "value"], config.Select(e => (IReadOnlyList<string>)[e.Name, e.Value]));
-        if (input.Pilot is { } pilot) AddPilot(report, pilot, input);
+        AddSummary(report, input);
         foreach (var results in input.Results ?? []) AddResults(report, results);
+        if (input.Pilot is { } pilot) AddPilot(report, pilot, input);
         if (input.TrainingCurves is { Count: > 0 } curves)
-            report.Section("Training").Figure(PilotFigures.LossCurves(curves), "Training loss per step (validation dashed, where recorded).");
+            report.Section("Training").Figure(PilotFigures.LossCurves(curves), "Training loss per step (validation dashed, where recorded).", input.TrainingSources);
         if (input.Traces is { Count: > 0 } traces)
         {
             report.Section("Blink traces").Paragraph(
@@ -28,8 +32,14 @@ public static class StudyReport
             foreach (var t in traces)
             {
                 using var image = t.ImagePng is null ? null : PngEncoding.Decode(t.ImagePng);
-                report.Figure(PilotFigures.Trace(t.Trace, image), t.Trace.Title);
+                report.Figure(PilotFigures.Trace(t.Trace, image), t.Trace.Title, input.TraceSources);
             }
+        }
+        if (input.Configuration is { Count: > 0 } config)
+        {
+            report.BeginDetails("Configuration", "configuration");
+            report.Table(["setting", "value"], config.Select(e => (IReadOnlyList<string>)[e.Name, e.Value]));
+            report.EndDetails();
         }
         var environment = ReportEnvironment.Capture();
         environment.Add(new("TorchSharp", typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "?"));
@@ -39,6 +49,33 @@ public static class StudyReport
     }
 
     public static string Save(StudyReportInput input, string path) => Build(input).Save(path);
+
+    /// <summary>The summary block: headline sentences, the forest plot and the pilot's band, each in one sentence.</summary>
+    private static void AddSummary(HtmlReport report, StudyReportInput input)
+    {
+        var main = StudyReportSummary.Main(input.Results);
+        if (main is null && input.Pilot is null) return;
+        report.RawHtml("<section class=\"summary\" id=\"summary\">");
+        report.Section("Summary");
+        if (main is not null)
+        {
+            foreach (var line in StudyReportSummary.Headline(main))
+                report.RawHtml("<p class=\"headline\">" + HtmlReport.Encode(line) + "</p>");
+            var (json, height) = StudyReportSummary.ForestPlot(main);
+            report.PlotlyFigure(json, height,
+                $"Each row is a method: the black diamond is Δ on all {main.Row(main.Baseline!, ResultsTable.AllCategory)?.N} questions, the coloured dots are the categories; " +
+                "filled when the 95% interval excludes 0, open when it does not.", main.Sources, StudyReportSummary.ForestPlotId);
+        }
+        if (input.Pilot is { } pilot)
+        {
+            var band = pilot.Band;
+            report.RawHtml("<p class=\"headline\">" + HtmlReport.Encode(
+                $"The pilot recommends Blink layers {band.First}–{band.Last} (peak {band.Peak}, {band.Criterion}" + (band.FromData ? "" : "; a fallback, not found in the data") +
+                $"): {band.Explanation}") + "</p>");
+            report.Sources(input.PilotSources);
+        }
+        report.RawHtml("</section>");
+    }
 
     private static void AddPilot(HtmlReport report, LayerAttentionResult r, StudyReportInput input)
     {
@@ -62,9 +99,10 @@ public static class StudyReport
             cells.AddRange([M(l.Entropy), M(l.Rho), M(l.TopKJaccard)]);
             return (IReadOnlyList<string>)cells;
         }), "Per layer: mean [CI]; * marks the recommended band.");
-        report.Figure(PilotFigures.MetricCurves(r), "Metric per layer with its confidence band.");
-        if (r.PerCategory.Count > 1) report.Figure(PilotFigures.CategoryCurves(r), "The band criterion per question category.");
-        report.Figure(PilotFigures.RhoHistograms(r), $"ρ over items per layer; τ_exp = {r.TauExpand:0.###} and τ_drop = {r.TauDrop:0.###} are the model's Blink defaults.");
+        var src = input.PilotSources;
+        report.Figure(PilotFigures.MetricCurves(r), "Metric per layer with its confidence band.", src);
+        if (r.PerCategory.Count > 1) report.Figure(PilotFigures.CategoryCurves(r), "The band criterion per question category.", src);
+        report.Figure(PilotFigures.RhoHistograms(r), $"ρ over items per layer; τ_exp = {r.TauExpand:0.###} and τ_drop = {r.TauDrop:0.###} are the model's Blink defaults.", src);
 
         var samples = r.Samples.Take(Math.Max(0, input.HeatmapSamples)).ToList();
         if (samples.Count > 0)
@@ -74,27 +112,36 @@ public static class StudyReport
             foreach (var s in samples)
             {
                 using var png = PilotFigures.LayerHeatmapsImage(s);
-                report.Image(png, $"{s.Id} ({s.Category}): {PilotFigures.Shorten(s.Prompt, 120)}");
+                report.Image(png, $"{s.Id} ({s.Category}): {PilotFigures.Shorten(s.Prompt, 120)}", sources: src);
             }
         }
         var headLayer = input.HeadLayer ?? r.Samples.SelectMany(s => s.Layers).FirstOrDefault(l => l.Heads is not null)?.Layer;
         if (headLayer is { } hl && r.Samples.FirstOrDefault(s => s.Layers.Any(l => l.Layer == hl && l.Heads is not null)) is { } hs)
         {
             using var heads = PilotFigures.HeadGridImage(hs, hl);
-            if (heads is not null) report.Section($"Per head at layer {hl}", 3).Image(heads, $"{hs.Id}: last prompt token's attention per head at layer {hl}.");
+            if (heads is not null) report.Section($"Per head at layer {hl}", 3).Image(heads, $"{hs.Id}: last prompt token's attention per head at layer {hl}.", sources: src);
         }
     }
 
     private static void AddResults(HtmlReport report, ResultsSummary results)
     {
         report.Section(results.Title ?? $"Results: {results.Benchmark}");
-        var headers = new List<string> { "method", "category", "n", "accuracy % [CI]" };
         var paired = results.Baseline is not null;
+        if (paired && results.Rows.Any(r => r.Delta is not null))
+        {
+            report.RawHtml(StudyReportSummary.Matrix(results));
+            report.Sources(results.Sources);
+        }
+        report.Figure(PilotFigures.AccuracyCost(results), "Accuracy (Wilson CI) against compute.", results.Sources);
+        report.Figure(PilotFigures.CategoryBars(results), "Accuracy per category.", results.Sources);
+
+        var headers = new List<string> { "method", "category", "n", "accuracy % [CI]" };
         if (paired) headers.AddRange([$"Δ vs {results.Baseline} (pp) [CI]", "McNemar p"]);
         var costKeys = results.Rows.SelectMany(r => r.Costs.Keys).Distinct().ToList();
         var metricKeys = results.Rows.SelectMany(r => r.Metrics.Keys).Distinct().ToList();
         headers.AddRange(metricKeys);
         headers.AddRange(costKeys);
+        report.BeginDetails($"Full table: {results.Rows.Count} rows (method × category), with costs and metrics");
         report.Table(headers, results.Rows.Select(r =>
         {
             var cells = new List<string> { r.Method, r.Category, I(r.N), $"{F(r.Accuracy * 100, 1)} [{F(r.Lower * 100, 1)}, {F(r.Upper * 100, 1)}]" };
@@ -107,8 +154,8 @@ public static class StudyReport
             cells.AddRange(costKeys.Select(k => r.Costs.TryGetValue(k, out var v) ? F(v, 1) : ""));
             return (IReadOnlyList<string>)cells;
         }), "Accuracy with Wilson interval; Δ with paired bootstrap interval on the same items; exact McNemar test.");
-        report.Figure(PilotFigures.AccuracyCost(results), "Accuracy (Wilson CI) against compute.");
-        report.Figure(PilotFigures.CategoryBars(results), "Accuracy per category.");
+        report.Sources(results.Sources);
+        report.EndDetails();
     }
 
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);

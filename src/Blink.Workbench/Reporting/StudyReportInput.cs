@@ -11,7 +11,7 @@ public sealed record TraceSample(BlinkTraceData Trace, byte[]? ImagePng = null);
 
 /// <summary>
 /// Everything a run can put in its report, as plain data. Every input is optional: a null (or empty) input leaves its
-/// section out, so the lead's main job passes what it has (pilot result, results tables, training curves, traces).
+/// section out, so <c>blink study</c> and <c>blink pilot</c> pass what they have (pilot result, results tables, training curves, traces).
 /// </summary>
 public sealed record StudyReportInput
 {
@@ -36,6 +36,15 @@ public sealed record StudyReportInput
     public IReadOnlyList<LossRun>? TrainingCurves { get; init; }
 
     public IReadOnlyList<TraceSample>? Traces { get; init; }
+
+    /// <summary>The files the pilot figures were drawn from, relative to the page (e.g. <c>pilot.json</c>); linked under each figure.</summary>
+    public IReadOnlyList<string>? PilotSources { get; init; }
+
+    /// <summary>The files the training curves were drawn from.</summary>
+    public IReadOnlyList<string>? TrainingSources { get; init; }
+
+    /// <summary>The files the Blink traces were drawn from.</summary>
+    public IReadOnlyList<string>? TraceSources { get; init; }
 
     /// <summary>Run-specific environment lines (device, seed, command line); machine and library versions are added.</summary>
     public IReadOnlyList<ReportEntry>? Environment { get; init; }

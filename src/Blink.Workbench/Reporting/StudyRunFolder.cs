@@ -33,7 +33,7 @@ public static class StudyRunFolder
         var manifest = Read<RunManifest>(folder, ManifestFile);
         var pilotPath = Path.Combine(folder, LayerAttentionResult.FileName);
         var results = Directory.EnumerateFiles(folder, ResultsFile, SearchOption.AllDirectories).Order(StringComparer.Ordinal)
-            .Select(p => ResultsSummary.Load(p, Title(folder, p))).ToList();
+            .Select(p => ResultsSummary.Load(p, Title(folder, p)) with { Sources = Siblings(folder, p, ".json", ".csv", ".md") }).ToList();
         return new StudyReportInput
         {
             Title = manifest?.Title ?? $"Blink Workbench run: {Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)))}",
@@ -46,6 +46,9 @@ public static class StudyRunFolder
             Results = results,
             Traces = Read<List<TraceSample>>(folder, TracesFile),
             TrainingCurves = Read<List<LossRun>>(folder, TrainingFile),
+            PilotSources = Siblings(folder, pilotPath, ".json"),
+            TraceSources = Siblings(folder, Path.Combine(folder, TracesFile), ".json"),
+            TrainingSources = Siblings(folder, Path.Combine(folder, TrainingFile), ".json"),
         };
     }
 
@@ -65,6 +68,14 @@ public static class StudyRunFolder
     {
         var rel = Path.GetRelativePath(folder, Path.GetDirectoryName(path)!);
         return rel == "." ? "Results" : $"Results: {rel.Replace(Path.DirectorySeparatorChar, '/')}";
+    }
+
+    /// <summary>The files next to <paramref name="path"/> with the same name and the given extensions that exist, relative to the folder, with '/'.</summary>
+    private static IReadOnlyList<string> Siblings(string folder, string path, params string[] extensions)
+    {
+        var stem = Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileNameWithoutExtension(path));
+        return extensions.Select(e => stem + e).Where(File.Exists)
+            .Select(f => Path.GetRelativePath(folder, f).Replace(Path.DirectorySeparatorChar, '/')).ToList();
     }
 
     private static void Write<T>(string folder, string name, T value)

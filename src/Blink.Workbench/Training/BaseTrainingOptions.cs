@@ -10,7 +10,7 @@ public sealed record BaseTrainingOptions
     /// <summary>
     /// Answer-stage steps. With which-color position questions digit reading is learned late and still climbs at 2,500,
     /// but 2,900 steps took 15 min 53 s on the 2-core machine (over the 15-minute budget) and batches of 28 did not save
-    /// enough; 2,500 keeps the recipe within it (docs/testbed.md, session 9).
+    /// enough; 2,500 keeps the recipe within it (docs/model.md).
     /// </summary>
     public int Steps { get; init; } = 2500;
     public int BatchSize { get; init; } = 32;
@@ -43,7 +43,7 @@ public sealed record BaseTrainingOptions
     /// <summary>
     /// Weight of <see cref="GroundingLoss"/> in the answer stage: the last prompt token's attention in the Blink band of
     /// layers pulled towards the question's evidence box. With 0.5 the embedded model reached 40.8% on whole validation
-    /// images against 33.2% without it (600 questions; docs/testbed.md); 1.0, with the session-4 testbed, 39.5% against
+    /// images against 33.2% without it (600 questions; docs/findings.md); 1.0, on another version of the testbed, 39.5% against
     /// 32.7% for 0.5 (one run each). 0 trains on answers and patch labels alone.
     /// </summary>
     public double GroundingLossWeight { get; init; } = 1.0;
@@ -60,15 +60,15 @@ public sealed record BaseTrainingOptions
     /// Averages the per-token object loss separately over the tokens that hold a small object and over those that hold
     /// none, and adds the two, for the kind and for the colour. A plain mean over all 64 tokens is dominated by the
     /// "no object" class (an image holds 8–15 small objects): after the vision stage the head then names the kind of
-    /// only 25% of the shape tokens of whole images and 15% of zoomed ones, digits 5% and 0% (docs/testbed.md, session
-    /// 10). On since session 10; false is the recipe of the models before it.
+    /// only 25% of the shape tokens of whole images and 15% of zoomed ones, digits 5% and 0% (docs/findings.md).
+    /// On by default; false gives one mean over all tokens.
     /// </summary>
     public bool BalancedPatchLoss { get; init; } = true;
 
     /// <summary>
     /// Which visual tokens a small object labels in the per-token targets: every token it covers by at least this share
     /// of the smaller of the object and the token (<see cref="PatchLabels.For"/>); 0, only the token under its centre
-    /// (the recipe before session 10). With the centre alone, an object straddling a token border, or spread over
+    /// (the plain-mean recipe's labels). With the centre alone, an object straddling a token border, or spread over
     /// several tokens by a zoom, teaches "none" on the tokens that show the rest of it.
     /// </summary>
     public double PatchLabelCover { get; init; } = 0.25;

@@ -11,7 +11,7 @@ namespace Blink.Workbench.Training;
 /// decoder layers, the last prompt token's attention over the visual tokens (head mean, renormalised over the image)
 /// is pulled towards the question's evidence box — cross-entropy against the share of each visual token the box covers.
 /// The testbed records the box of every question; this turns it into the supervision that tells a from-scratch model
-/// where to look, which answer tokens alone teach too slowly on whole images (docs/testbed.md).
+/// where to look, which answer tokens alone teach too slowly on whole images (docs/findings.md).
 /// </summary>
 public static class GroundingLoss
 {

@@ -23,7 +23,7 @@ public class StudyReportTests
     }
 
     /// <summary>A trace from a real forced Blink-interp expansion on the tiny model.</summary>
-    private static TraceSample Trace(Workbench.Models.ModelBundle bundle, StudySample sample)
+    internal static TraceSample Trace(Workbench.Models.ModelBundle bundle, StudySample sample)
     {
         var options = BlinkOptions.ForModel(6, 8) with { Expander = ExpanderKind.Interpolation, Schedule = ExpansionSchedule.ForcedOnce };
         var runner = new MethodRunner(bundle);
@@ -67,7 +67,7 @@ public class StudyReportTests
         Assert.Contains("Environment", html);
 
         var onlyResults = StudyReport.Build(new StudyReportInput { Results = [ResultsSummary.FromTable(Table())] });
-        Assert.Equal(2, onlyResults.FigureCount); // accuracy-vs-cost and per-category bars
+        Assert.Equal(3, onlyResults.FigureCount); // the summary's forest plot, accuracy-vs-cost and per-category bars
         Assert.Contains("+16.67", onlyResults.ToHtml()); // Δ = 6/12 − 4/12 in percentage points
     }
 
@@ -76,9 +76,9 @@ public class StudyReportTests
     {
         var (input, table) = Input();
         var report = StudyReport.Build(input);
-        // Pilot: curves, per-category curves (4 samples = 4 categories), ρ histograms; results: cost scatter and bars; training; one trace.
+        // Summary: forest plot; pilot: curves, per-category curves (4 samples = 4 categories), ρ histograms; results: cost scatter and bars; training; one trace.
         Assert.True(input.Pilot!.PerCategory.Count > 1);
-        Assert.Equal(3 + 2 + 1 + 1, report.FigureCount);
+        Assert.Equal(1 + 3 + 2 + 1 + 1, report.FigureCount);
         Assert.Equal(3, report.ImageCount); // two heatmap grids, one per-head grid
 
         var folder = Path.Combine(PlotArtifacts.Directory, "pilot-run");
@@ -90,7 +90,17 @@ public class StudyReportTests
         StudyRunFolder.WriteTraces(folder, input.Traces!);
         StudyRunFolder.WriteTraining(folder, input.TrainingCurves!);
         var rebuilt = StudyRunFolder.Load(folder);
-        Assert.Equal(report.ToHtml(), StudyReport.Build(rebuilt).ToHtml());
+        // The rebuilt page is the live one plus the links from each figure to the file it was drawn from.
+        Assert.Equal(["forced/results.json", "forced/results.csv", "forced/results.md"], Assert.Single(rebuilt.Results!).Sources);
+        Assert.Equal(["pilot.json"], rebuilt.PilotSources);
+        Assert.Equal(["traces.json"], rebuilt.TraceSources);
+        Assert.Equal(["training.json"], rebuilt.TrainingSources);
+        var linked = input with
+        {
+            Results = [input.Results![0] with { Sources = rebuilt.Results![0].Sources }],
+            PilotSources = rebuilt.PilotSources, TraceSources = rebuilt.TraceSources, TrainingSources = rebuilt.TrainingSources,
+        };
+        Assert.Equal(StudyReport.Build(linked).ToHtml(), StudyReport.Build(rebuilt).ToHtml());
 
         var path = StudyRunFolder.RebuildReport(folder);
         var result = await Reporting.HeadlessBrowser.CheckPageAsync(path, new Reporting.BrowserPageOptions

@@ -239,7 +239,7 @@ public class TestbedGeneratorTests(ITestOutputHelper output)
     [Fact]
     public void Shape_object_size_applies_to_the_asked_object_and_leaves_other_questions_unchanged()
     {
-        // The default range is 0.60–0.85 tokens; null falls back to the small-object range (the testbed before session 11).
+        // The default range is 0.60–0.85 tokens; null falls back to the small-object range (0.40–0.60 tokens).
         var options = new TestbedOptions { Categories = ["shape", "color"], ShapeObjectMinTokens = 0.8, ShapeObjectMaxTokens = 0.9 };
         var plain = new TestbedOptions { Categories = ["shape", "color"], ShapeObjectMinTokens = null, ShapeObjectMaxTokens = null };
         var (lo, hi) = ((int)Math.Round(0.8 * options.TokenPixels), (int)Math.Round(0.9 * options.TokenPixels));

@@ -11,6 +11,9 @@ public sealed class ChromiumFactAttribute : FactAttribute
 {
     private static readonly Lazy<string?> SkipReason = new(FindOrInstall);
 
+    /// <summary>Why a Chromium test cannot run here, or null when it can.</summary>
+    internal static string? Reason => SkipReason.Value;
+
     public ChromiumFactAttribute()
     {
         if (SkipReason.Value is { } reason) Skip = reason;
@@ -55,5 +58,14 @@ public sealed class ChromiumFactAttribute : FactAttribute
             if (File.Exists(candidate)) return candidate;
         }
         return null;
+    }
+}
+
+/// <summary>A theory that needs headless Chromium (skipped like <see cref="ChromiumFactAttribute"/>).</summary>
+public sealed class ChromiumTheoryAttribute : TheoryAttribute
+{
+    public ChromiumTheoryAttribute()
+    {
+        if (ChromiumFactAttribute.Reason is { } reason) Skip = reason;
     }
 }

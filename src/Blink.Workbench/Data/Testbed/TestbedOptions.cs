@@ -62,7 +62,7 @@ public sealed record TestbedOptions
     /// in tokens; null uses <see cref="SmallObjectMinTokens"/>/<see cref="SmallObjectMaxTokens"/>. The default,
     /// 0.15–0.2 tokens (2–3 input pixels at the base resolution, 6–9 after the frame's zoom of about 3×), makes
     /// counting a question of tiny items: the whole image shows specks that merge and vary in size, the crop shows
-    /// separate blobs (docs/testbed.md, session 7).
+    /// separate blobs (docs/testbed.md, "Count").
     /// </summary>
     public double? CountObjectMinTokens { get; init; } = 0.15;
     public double? CountObjectMaxTokens { get; init; } = 0.2;
@@ -104,12 +104,12 @@ public sealed record TestbedOptions
     internal int PairGapPixels => CountPairGapPixels ?? Math.Max(2, (int)Math.Round(0.05 * TokenPixels));
 
     /// <summary>
-    /// Form of relative-position questions. "which-color" (the default since session 9, docs/testbed.md): "What color is
+    /// Form of relative-position questions. "which-color" (the default, docs/testbed.md): "What color is
     /// the small star to the left of the small circle?" — a reference shape flanked on opposite sides by two items of
     /// the asked shape in different colours, a few pixels apart, answered with the colour on the named side (six
     /// choices). The evidence box holds all three; the training's grounding target is the answer item. "yes-no": "Is
     /// the small red star to the left of the small blue circle?" — the tiny model never learned it, not even from the
-    /// crop (docs/testbed.md sessions 5–7); kept for the probe and for models that can.
+    /// crop (docs/findings.md); kept for the probe and for models that can.
     /// </summary>
     public string PositionForm { get; init; } = TestbedVocabulary.PositionWhichColor;
 
@@ -121,10 +121,10 @@ public sealed record TestbedOptions
 
     /// <summary>
     /// Side of the object a shape question asks about, in tokens (8–12 input pixels by default: still inside about one
-    /// token of the base grid, 3–4× larger after the oracle's zoom); null uses the small-object range, the default before
-    /// session 11. At 0.40–0.60 tokens the tiny model's vanilla shape accuracy was indistinguishable from chance with one
+    /// token of the base grid, 3–4× larger after the oracle's zoom); null uses the small-object range
+    /// (0.40–0.60 tokens). At 0.40–0.60 tokens the tiny model's vanilla shape accuracy was indistinguishable from chance with one
     /// seed of three; at 0.60–0.85 it is clearly above it with all three, and the crop still adds over 60 points
-    /// (docs/testbed.md, session 11). No other object of the scene changes size.
+    /// (docs/findings.md). No other object of the scene changes size.
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? ShapeObjectMinTokens { get; init; } = 0.60;
