@@ -29,7 +29,7 @@ echo "|---|---|---|---|---|---|---|---|" >> "$summary"
 run() { # width steps samples
   local w=$1 s=$2 n=$3 name="w$1-s$2-n$3"
   [ -f "$out/$name/results.md" ] || {
-    blink train-tokensr --first-layer "$first" --last-layer "$last" --patch-size "$patch" --samples "$n" --steps "$s" --width "$w" \
+    blink train-tokensr --blink-layers "$first-$last" --patch "$patch" --samples "$n" --steps "$s" --width "$w" \
       --work "$out/work-n$n" --out "$out/$name/tokensr.safetensors" --no-resume > "$out/$name.train.log" 2>&1
     blink eval --benchmark testbed --data "$data" --out "$out/$name" --method vanilla --method blink --tokensr "$out/$name/tokensr.safetensors" \
       --blink-layers "$first-$last" --patch "$patch" --tau-exp "$tau_exp" --tau-drop "$tau_drop" > "$out/$name.eval.log" 2>&1
