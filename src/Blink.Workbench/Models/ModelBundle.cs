@@ -22,6 +22,7 @@ public sealed class ModelBundle : IDisposable
 
     public ModelBundle(LlavaForConditionalGeneration model, ITextTokenizer tokenizer, PromptTemplate template, ImagePreprocessor preprocessor, string modelId, string? folder = null)
     {
+        TorchRuntime.DisableNNPack();
         Model = model;
         Tokenizer = tokenizer;
         Template = template;

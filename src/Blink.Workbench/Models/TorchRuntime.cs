@@ -81,6 +81,56 @@ public static class TorchRuntime
     /// <summary>The oneDNN instruction-set cap in force (recorded in run metadata).</summary>
     public static string ConvolutionIsa => Environment.GetEnvironmentVariable(IsaVariable) ?? "native";
 
+    /// <summary>
+    /// Turns off libtorch's NNPACK convolutions. Where NNPACK cannot initialise ("Unsupported hardware", as on the
+    /// project's AMD EPYC machines) libtorch never uses it but logs a warning at every eligible convolution: 418 lines
+    /// in a one-minute study. No setting or variable of TorchSharp 0.107 reaches the flag, so this calls libtorch's
+    /// exported <c>at::globalContext().setUserEnabledNNPACK(false)</c>. Results do not change (NNPACK was never used
+    /// here; elsewhere oneDNN computes the same convolutions). Call it after TorchSharp has loaded libtorch.
+    /// </summary>
+    public static void DisableNNPack()
+    {
+        if (_nnpackDisabled || !OperatingSystem.IsLinux()) return;
+        _nnpackDisabled = true;
+        // Only the libtorch TorchSharp already loaded (RTLD_NOLOAD): a second copy in the process would be unsafe.
+        var torch = DlOpen("libtorch_cpu.so", RtldNow | RtldNoLoad);
+        if (torch == IntPtr.Zero) return;
+        var context = DlSym(torch, "_ZN2at13globalContextEv");
+        var set = DlSym(torch, "_ZN2at7Context20setUserEnabledNNPACKEb");
+        if (context == IntPtr.Zero || set == IntPtr.Zero) return; // another libtorch build: the warning may show, nothing else changes
+        var ctx = Marshal.GetDelegateForFunctionPointer<GlobalContextFn>(context)();
+        Marshal.GetDelegateForFunctionPointer<SetFlagFn>(set)(ctx, false);
+    }
+
+    /// <summary>Whether libtorch will consider NNPACK for convolutions (false once <see cref="DisableNNPack"/> ran); null when unknown.</summary>
+    public static bool? NNPackEnabled()
+    {
+        var torch = OperatingSystem.IsLinux() ? DlOpen("libtorch_cpu.so", RtldNow | RtldNoLoad) : IntPtr.Zero;
+        var context = torch == IntPtr.Zero ? IntPtr.Zero : DlSym(torch, "_ZN2at13globalContextEv");
+        var get = torch == IntPtr.Zero ? IntPtr.Zero : DlSym(torch, "_ZNK2at7Context17userEnabledNNPACKEv");
+        if (context == IntPtr.Zero || get == IntPtr.Zero) return null;
+        return Marshal.GetDelegateForFunctionPointer<GetFlagFn>(get)(Marshal.GetDelegateForFunctionPointer<GlobalContextFn>(context)());
+    }
+
+    private static bool _nnpackDisabled;
+    private const int RtldNow = 2, RtldNoLoad = 4;
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate IntPtr GlobalContextFn();
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate void SetFlagFn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    [return: MarshalAs(UnmanagedType.U1)]
+    private delegate bool GetFlagFn(IntPtr context);
+
+    [DllImport("libc", EntryPoint = "dlopen")]
+    private static extern IntPtr DlOpen(string file, int mode);
+
+    [DllImport("libc", EntryPoint = "dlsym")]
+    private static extern IntPtr DlSym(IntPtr handle, string name);
+
     [DllImport("libc", EntryPoint = "setenv")]
     private static extern int SetEnv(string name, string value, int overwrite);
 }

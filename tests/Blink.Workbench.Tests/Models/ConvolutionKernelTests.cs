@@ -37,4 +37,11 @@ public class ConvolutionKernelTests
         TensorAssert.Close(inputRef.grad!, input.grad!, 1e-3, "input gradient");
         TensorAssert.Close(weightRef.grad!, weight.grad!, 1e-3, "weight gradient");
     }
+
+    [Fact]
+    public void Loading_a_model_turns_off_NNPACK_whose_failed_start_floods_the_log()
+    {
+        using var bundle = ModelBundle.Load(Blink.Workbench.Tests.IO.FixturePaths.LlavaTinyHf);
+        Assert.False(TorchRuntime.NNPackEnabled());
+    }
 }
