@@ -10,8 +10,8 @@ public sealed record CheckpointKeyMismatch(string ModuleKey, string CheckpointKe
 public sealed class CheckpointMismatchException : Exception
 {
     public CheckpointMismatchException(string source, IReadOnlyList<string> missing, IReadOnlyList<(string Key, string File)> unexpected,
-        IReadOnlyList<CheckpointKeyMismatch> mismatched, IReadOnlyList<string> duplicates)
-        : base(Compose(source, missing, unexpected, mismatched, duplicates))
+        IReadOnlyList<CheckpointKeyMismatch> mismatched, IReadOnlyList<string> duplicates, string? hint = null)
+        : base(Compose(source, missing, unexpected, mismatched, duplicates, hint))
     {
         Source = source;
         Missing = missing;
@@ -34,33 +34,31 @@ public sealed class CheckpointMismatchException : Exception
     /// <summary>Module keys that more than one checkpoint key maps onto.</summary>
     public IReadOnlyList<string> Duplicates { get; }
 
+    /// <summary>Each list shows this many entries, then how many more: a wrong config mismatches hundreds of tensors.</summary>
+    public const int ListedPerKind = 12;
+
+    /// <summary>The same mismatch with a sentence on its likely cause placed under the headline.</summary>
+    public CheckpointMismatchException WithHint(string hint) => new(Source, Missing, Unexpected, Mismatched, Duplicates, hint);
+
     private static string Compose(string source, IReadOnlyList<string> missing, IReadOnlyList<(string Key, string File)> unexpected,
-        IReadOnlyList<CheckpointKeyMismatch> mismatched, IReadOnlyList<string> duplicates)
+        IReadOnlyList<CheckpointKeyMismatch> mismatched, IReadOnlyList<string> duplicates, string? hint)
     {
         var lines = new List<string> { $"Checkpoint {source} does not match the model; nothing was loaded." };
-        if (missing.Count > 0)
+        if (hint is not null) lines.Add(hint);
+        void Section<T>(string title, IReadOnlyList<T> items, Func<T, string> line)
         {
-            lines.Add($"Missing keys ({missing.Count}):");
-            lines.AddRange(missing.Select(k => "  " + k));
+            if (items.Count == 0) return;
+            lines.Add($"{title} ({items.Count}):");
+            lines.AddRange(items.Take(ListedPerKind).Select(i => "  " + line(i)));
+            if (items.Count > ListedPerKind) lines.Add($"  … and {items.Count - ListedPerKind} more");
         }
-        if (unexpected.Count > 0)
-        {
-            lines.Add($"Unexpected keys ({unexpected.Count}):");
-            lines.AddRange(unexpected.Select(u => $"  {u.Key} (in {Path.GetFileName(u.File)})"));
-        }
-        if (mismatched.Count > 0)
-        {
-            lines.Add($"Mismatched tensors ({mismatched.Count}):");
-            lines.AddRange(mismatched.Select(m =>
-                $"  {m.ModuleKey}: model expects {m.Expected}, checkpoint has {m.Found}" +
-                (m.CheckpointKey != m.ModuleKey ? $" (checkpoint key '{m.CheckpointKey}')" : "") +
-                $" in {Path.GetFileName(m.File)}"));
-        }
-        if (duplicates.Count > 0)
-        {
-            lines.Add($"Keys supplied by more than one checkpoint tensor ({duplicates.Count}):");
-            lines.AddRange(duplicates.Select(d => "  " + d));
-        }
+        Section("Missing keys", missing, k => k);
+        Section("Unexpected keys", unexpected, u => $"{u.Key} (in {Path.GetFileName(u.File)})");
+        Section("Mismatched tensors", mismatched, m =>
+            $"{m.ModuleKey}: model expects {m.Expected}, checkpoint has {m.Found}" +
+            (m.CheckpointKey != m.ModuleKey ? $" (checkpoint key '{m.CheckpointKey}')" : "") +
+            $" in {Path.GetFileName(m.File)}");
+        Section("Keys supplied by more than one checkpoint tensor", duplicates, d => d);
         return string.Join(Environment.NewLine, lines);
     }
 }

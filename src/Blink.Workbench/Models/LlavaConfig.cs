@@ -61,6 +61,8 @@ public sealed class LlavaConfig
                     $"{source}: '{marker}' marks the original liuhaotian/LLaVA layout (LLaMA keys with model.mm_projector, " +
                     $"CLIP tower in a separate folder, no <image> token), which the workbench does not load. {OriginalLlavaLayout.ConversionHint}");
             config = doc.RootElement.Deserialize<LlavaConfig>(JsonOptions);
+            if (config is not null)
+                config.DefaultedSections = new[] { "text_config", "vision_config" }.Where(k => !doc.RootElement.TryGetProperty(k, out _)).ToArray();
         }
         catch (JsonException e)
         {
@@ -70,6 +72,12 @@ public sealed class LlavaConfig
         config.Validate(source);
         return config;
     }
+
+    /// <summary>
+    /// Sections the file did not have, filled with the LLaMA-7B / CLIP-L defaults (as Hugging Face does); named when
+    /// the weights then do not fit.
+    /// </summary>
+    [JsonIgnore] public IReadOnlyList<string> DefaultedSections { get; private set; } = [];
 
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 

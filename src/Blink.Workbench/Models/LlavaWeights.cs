@@ -17,7 +17,18 @@ public static class LlavaWeights
         Action<CheckpointLoadProgress>? progress = null)
     {
         using var checkpoint = SafetensorsCheckpoint.Open(folder);
-        return Load([new CheckpointSource(checkpoint)], config, device, dtype, progress);
+        try
+        {
+            return Load([new CheckpointSource(checkpoint)], config, device, dtype, progress);
+        }
+        catch (CheckpointMismatchException mismatch) when (mismatch.Mismatched.Count > 0)
+        {
+            // Wrong shapes almost always mean a config.json that does not belong to these weights.
+            var configPath = Path.Combine(folder, "config.json");
+            throw mismatch.WithHint(config.DefaultedSections.Count > 0
+                ? $"{configPath} has no {string.Join(" or ", config.DefaultedSections)}, so the LLaMA-7B / CLIP-L defaults were assumed; give it the sections that describe these weights."
+                : $"The shapes come from {configPath}: check that it describes these weights (hidden_size, intermediate_size, num_hidden_layers, vocab_size).");
+        }
     }
 
     /// <summary>Loads from several checkpoints that together supply every weight (e.g. an LLM folder and a CLIP tower folder).</summary>

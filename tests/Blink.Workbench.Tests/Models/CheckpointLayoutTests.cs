@@ -1,3 +1,4 @@
+using Blink.Workbench.IO;
 using Blink.Workbench.Models;
 using TorchSharp;
 
@@ -67,5 +68,23 @@ public class CheckpointLayoutTests
         var e = Assert.Throws<InvalidDataException>(() => LlavaConfig.Parse(json, "/models/x/config.json"));
         Assert.Contains(message, e.Message);
         Assert.Contains("/models/x/config.json", e.Message);
+    }
+
+    [Fact]
+    public void A_config_without_text_config_is_named_when_the_weights_do_not_fit()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "blink-config-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.GetFiles(Blink.Workbench.Tests.IO.FixturePaths.LlavaTinyHf))
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "config.json")))!.AsObject();
+        config.Remove("text_config");
+        File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJsonString());
+
+        var e = Assert.Throws<CheckpointMismatchException>(() => ModelBundle.Load(folder));
+        Assert.Contains(Path.Combine(folder, "config.json") + " has no text_config", e.Message);
+        Assert.Contains("more", e.Message);
+        Assert.True(e.Message.Split('\n').Length <= 4 * (CheckpointMismatchException.ListedPerKind + 2) + 2, $"{e.Message.Split('\n').Length} lines");
+        Directory.Delete(folder, recursive: true);
     }
 }
