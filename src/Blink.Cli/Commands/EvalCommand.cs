@@ -45,9 +45,30 @@ internal static class EvalCommand
 
     private static int Answer(EvalSettings s, ParseResult result, EvalOptions options, DeviceOptions deviceOptions)
     {
+        var outDir = s.Out ?? Path.Combine("artifacts", "eval", (s.Benchmark ?? EvalOptions.DefaultBenchmark).ToLowerInvariant());
+        var existed = Directory.Exists(outDir);
+        try
+        {
+            return Answer(s, result, options, deviceOptions, outDir);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !existed && NothingAnswered(outDir))
+        {
+            // A run that failed before its first answer leaves no folder behind (it would look like a started run).
+            try { Directory.Delete(outDir, recursive: true); } catch (IOException) { }
+            throw;
+        }
+    }
+
+    private static bool NothingAnswered(string outDir)
+    {
+        var answers = Path.Combine(outDir, MethodEvaluator.AnswersFolder);
+        return !Directory.Exists(answers) || Directory.EnumerateFiles(answers, "*.jsonl").All(f => new FileInfo(f).Length == 0);
+    }
+
+    private static int Answer(EvalSettings s, ParseResult result, EvalOptions options, DeviceOptions deviceOptions, string outDir)
+    {
         // 1. Everything checkable without the model.
         var benchmark = BenchmarkRegistry.Default.Get(s.Benchmark ?? EvalOptions.DefaultBenchmark);
-        var outDir = s.Out ?? Path.Combine("artifacts", "eval", benchmark.Name);
         var evaluation = new EvaluationOptions(outDir, s.NumChunks ?? 1, s.ChunkIdx, s.Baseline, s.Bootstrap);
         evaluation.Validate();
         var resolved = options.Blink.Resolve(result);
@@ -60,6 +81,7 @@ internal static class EvalCommand
         Directory.CreateDirectory(outDir);
         var dataDir = ResolveData(benchmark, s.Data, outDir, s.Limit);
         var items = LoadItems(benchmark, dataDir, s.Limit);
+        MethodEvaluator.IndexById(items);
         var runFile = new EvalRunFile(benchmark.Name, Path.GetFullPath(dataDir), s.Limit, s.AnswerMode, Path.GetFullPath(modelDir), ModelFingerprint.Of(modelDir));
         if (s.NewRun && !runFile.Fits(outDir)) outDir = NextRunFolder(outDir);
         Directory.CreateDirectory(outDir);

@@ -30,11 +30,7 @@ public sealed class MethodEvaluator(MethodRunner runner)
         if (methods.Any(m => m.UsesGroundTruth) && items.Any(i => i.Evidence is null))
             throw new ArgumentException($"{string.Join(", ", methods.Where(m => m.UsesGroundTruth).Select(m => m.Name))} need evidence boxes, which {benchmark.Name} does not provide.");
         Directory.CreateDirectory(Path.Combine(options.OutputDirectory, AnswersFolder));
-        var index = new Dictionary<QuestionId, int>();
-        for (var i = 0; i < items.Count; i++)
-            if (!index.TryAdd(items[i].Id, i))
-                throw new BenchmarkFormatException(items[i].SourceFile, items[i].SourceLine,
-                    $"question_id {items[i].Id} appears twice (first at {items[index[items[i].Id]].SourceFile}:{items[index[items[i].Id]].SourceLine})");
+        var index = IndexById(items);
         if (methods.Any(m => m.UsesGroundTruth)) CheckEvidenceBoxes(Chunking.GetChunk(items, options.NumChunks, options.ChunkIndex));
         // Every answer file is checked before any is extended, so a refused run changes nothing.
         foreach (var method in methods)
@@ -54,6 +50,17 @@ public sealed class MethodEvaluator(MethodRunner runner)
                 return new ModelAnswer(answer.Text, metadata);
             }, options.NumChunks, options.ChunkIndex, new Progress(progress, method.Name), ct);
         }
+    }
+
+    /// <summary>Each item's position by id; a repeated question_id is refused with both places (checkable before any model loads).</summary>
+    public static Dictionary<QuestionId, int> IndexById(IReadOnlyList<BenchmarkItem> items)
+    {
+        var index = new Dictionary<QuestionId, int>();
+        for (var i = 0; i < items.Count; i++)
+            if (!index.TryAdd(items[i].Id, i))
+                throw new BenchmarkFormatException(items[i].SourceFile, items[i].SourceLine,
+                    $"question_id {items[i].Id} appears twice (first at {items[index[items[i].Id]].SourceFile}:{items[index[items[i].Id]].SourceLine})");
+        return index;
     }
 
     /// <summary>

@@ -108,4 +108,35 @@ public sealed class CliInputTests
         var unknown = CliRunner.Run("chat", "Is there a giraffe?", "--method", "vanilla");
         Assert.Contains("lacks 'giraffe'", unknown.Output);
     }
+
+    [Fact]
+    public void A_failed_eval_leaves_no_folder_and_a_torn_line_is_reported_once()
+    {
+        using var temp = new TempFolder();
+        var failed = Path.Combine(temp.Path, "failed");
+        AssertError(CliRunner.Run("eval", "--benchmark", "pope", "--data", Path.Combine(temp.Path, "missing"), "--out", failed), "pope data folder not found");
+        Assert.False(Directory.Exists(failed));
+
+        var data = Path.Combine(temp.Path, "data");
+        Assert.Equal(0, CliRunner.Run("testbed", "--train", "0", "--val", "0", "--test", "6", "--out", data).ExitCode);
+        var run = Path.Combine(temp.Path, "run");
+        var first = CliRunner.Run("eval", "--data", Path.Combine(data, "test"), "--method", "vanilla", "--limit", "4", "--out", run);
+        Assert.True(first.ExitCode == 0, first.Output);
+        File.AppendAllText(Path.Combine(run, "answers", "vanilla.jsonl"), "{\"question_id\": \"x\", \"te");
+        var resumed = CliRunner.Run("eval", "--data", Path.Combine(data, "test"), "--method", "vanilla", "--limit", "6", "--out", run);
+        Assert.True(resumed.ExitCode == 0, resumed.Output);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(resumed.Output, "removed a torn last line"));
+        Assert.Equal(6, File.ReadAllLines(Path.Combine(run, "answers", "vanilla.jsonl")).Length);
+
+        // The reported integrity defect: other Blink options on the same folder are refused, nothing is touched.
+        var before = File.ReadAllBytes(Path.Combine(run, "answers", "vanilla.jsonl"));
+        var interp = CliRunner.Run("eval", "--data", Path.Combine(data, "test"), "--method", "blink-interp", "--limit", "3", "--out", run);
+        Assert.True(interp.ExitCode == 0, interp.Output);
+        AssertError(CliRunner.Run("eval", "--data", Path.Combine(data, "test"), "--method", "blink-interp", "--tau-exp", "0.5", "--limit", "3", "--out", run),
+            "blink.tau_expand: was", "now 0.5", "--new-run");
+        var moved = CliRunner.Run("eval", "--data", Path.Combine(data, "test"), "--method", "blink-interp", "--tau-exp", "0.5", "--limit", "3", "--out", run, "--new-run");
+        Assert.True(moved.ExitCode == 0, moved.Output);
+        Assert.True(File.Exists(Path.Combine(run + "-2", "answers", "blink-interp.jsonl")));
+        Assert.Equal(before, File.ReadAllBytes(Path.Combine(run, "answers", "vanilla.jsonl")));
+    }
 }
