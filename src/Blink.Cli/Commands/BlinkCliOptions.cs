@@ -7,9 +7,15 @@ using Blink.Workbench.Models;
 namespace Blink.Cli.Commands;
 
 /// <summary>What <see cref="BlinkCliOptions.Resolve"/> settled on, before any model is loaded.</summary>
-internal sealed record ResolvedBlink(string ModelDir, LlavaConfig Config, BlinkOptions Blink, string? TokenSRPath, TokenSRBankFile.Shape? Bank, int FastVK, double FastVR, string? Note)
+internal sealed record ResolvedBlink(string ModelDir, LlavaConfig Config, BlinkOptions Blink, string? TokenSRPath, TokenSRBankFile.Shape? Bank, int FastVK, double FastVR, string? Note,
+    ViCropOptions? ViCrop = null, int? InsertLayer = null)
 {
-    public IReadOnlyList<MethodSpec> Catalog => MethodCatalog.Standard(Blink, FastVK, FastVR);
+    /// <summary>The methods <c>--method all</c> runs: vanilla, Blink and its ablations, FastV, the zoom oracle.</summary>
+    public IReadOnlyList<MethodSpec> Standard => MethodCatalog.Standard(Blink, FastVK, FastVR);
+
+    /// <summary>The standard methods, then the headroom decomposition's (ViCrop, input crops, one-layer insertions).</summary>
+    public IReadOnlyList<MethodSpec> Catalog => [.. MethodCatalog.Standard(Blink, FastVK, FastVR),
+        .. MethodCatalog.Headroom(Blink, ViCrop ?? ViCropOptions.ForModel(Config.TextConfig.NumHiddenLayers), InsertLayer ?? Config.TextConfig.NumHiddenLayers / 2)];
 }
 
 /// <summary>
@@ -27,6 +33,10 @@ internal sealed class BlinkCliOptions
     public Option<double?> TauDrop { get; } = new("--tau-drop") { Description = $"Drop threshold τ_drop, in [0, τ_exp] (default {BlinkOptions.DefaultDropFactor}·p²/N)" };
     public Option<int> FastVK { get; } = new("--fastv-k") { Description = "FastV: prune after layer K-1", DefaultValueFactory = _ => 2 };
     public Option<double> FastVR { get; } = new("--fastv-r") { Description = "FastV: fraction of image tokens pruned, in [0, 1)", DefaultValueFactory = _ => 0.5 };
+    public Option<int?> InsertLayer { get; } = new("--insert-layer") { Description = "The decoder layer after which the one-layer insertions (interp-*, tokensr-*, teacher-*) insert their tokens (default: the middle layer, decoder layers / 2)" };
+    public Option<int?> ViCropLayer { get; } = new("--vicrop-layer") { Description = "The decoder layer whose attention ViCrop and the salient crop read (default: the middle layer, decoder layers / 2)" };
+    public Option<string?> ViCropWindows { get; } = new("--vicrop-windows") { Description = "ViCrop's window sides as fractions of the grid side, comma-separated, each below 1 (default 0.25,0.375,0.5)" };
+    public Option<string?> GenericPrompt { get; } = new("--generic-prompt") { Description = $"The prompt whose attention divides the question's in ViCrop (default \"{ViCropOptions.DefaultGenericPrompt}\")" };
 
     /// <param name="methods">Also the thresholds, the TokenSR bank, --run and FastV's options (commands that run methods; calibrate and train-tokensr take only the model, the band and p).</param>
     public void AddTo(Command command, bool methods = true)
@@ -42,6 +52,10 @@ internal sealed class BlinkCliOptions
         command.Options.Add(TokenSR);
         command.Options.Add(FastVK);
         command.Options.Add(FastVR);
+        command.Options.Add(InsertLayer);
+        command.Options.Add(ViCropLayer);
+        command.Options.Add(ViCropWindows);
+        command.Options.Add(GenericPrompt);
     }
 
     private bool _methods = true;
@@ -101,7 +115,35 @@ internal sealed class BlinkCliOptions
         var r = result.GetValue(FastVR);
         if (k < 1 || k >= config.TextConfig.NumHiddenLayers) throw new ArgumentException($"--fastv-k {k}: must be between 1 and {config.TextConfig.NumHiddenLayers - 1} for {modelDir}.");
         if (r is < 0 or >= 1 || double.IsNaN(r)) throw new ArgumentException($"--fastv-r {r.ToString(CultureInfo.InvariantCulture)}: must be in [0, 1).");
-        return new ResolvedBlink(modelDir, config, blink, tokensr, shape, k, r, note);
+        var layersCount = config.TextConfig.NumHiddenLayers;
+        var vicrop = ViCropOptions.ForModel(layersCount);
+        if (result.GetValue(ViCropLayer) is { } vl) vicrop = vicrop with { Layer = vl };
+        if (result.GetValue(GenericPrompt) is { } gp) vicrop = vicrop with { GenericPrompt = gp };
+        if (result.GetValue(ViCropWindows) is { } vw) vicrop = vicrop with { WindowFractions = ParseFractions(vw) };
+        try
+        {
+            vicrop.Validate(config);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"ViCrop options (--vicrop-layer/--vicrop-windows) for {modelDir}: {e.Message}", e);
+        }
+        var insert = result.GetValue(InsertLayer) ?? layersCount / 2;
+        if (insert < 0 || insert >= layersCount - 1)
+            throw new ArgumentException($"--insert-layer {insert}: must be between 0 and {layersCount - 2} for {modelDir} ({layersCount} decoder layers; an insertion after the last layer has nothing to act on).");
+        return new ResolvedBlink(modelDir, config, blink, tokensr, shape, k, r, note, vicrop, insert);
+    }
+
+    /// <summary>"0.25,0.5" → [0.25, 0.5].</summary>
+    public static double[] ParseFractions(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var values = new double[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
+                throw new ArgumentException($"--vicrop-windows '{text}': '{parts[i]}' is not a number (expected fractions of the grid side, e.g. 0.25,0.375,0.5).");
+        if (values.Length == 0) throw new ArgumentException($"--vicrop-windows '{text}': no window size given.");
+        return values;
     }
 
     /// <summary>"12-18" or "12" → (12, 18) / (12, 12).</summary>

@@ -90,8 +90,8 @@ internal static class EvalCommand
         var hasEvidence = items.All(i => i.Evidence is not null);
         if (s.WantsAll)
         {
-            names = [.. catalogNames.Select(m => m.Name)];
-            foreach (var m in catalogNames.Where(m => (m.NeedsTokenSR && shape is null) || (m.UsesGroundTruth && !hasEvidence)))
+            names = [.. resolved.Standard.Select(m => m.Name)];
+            foreach (var m in resolved.Standard.Where(m => (m.NeedsTokenSR && shape is null) || (m.UsesGroundTruth && !hasEvidence)))
             {
                 names.Remove(m.Name);
                 AnsiConsole.MarkupLineInterpolated($"[yellow]skipping {m.Name}[/]: {(m.NeedsTokenSR ? "needs --tokensr" : $"reads evidence boxes, which {benchmark.Name} does not have")}");

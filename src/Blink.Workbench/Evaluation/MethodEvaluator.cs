@@ -12,7 +12,8 @@ public sealed record EvaluationProgress(string Method, int Done, int Total);
 /// Runs methods over a benchmark's items, writing LLaVA answer files (resumable: answered questions are skipped after a
 /// restart; shardable with num-chunks/chunk-idx), then scores them and compares every method with the baseline on the
 /// same items: accuracy with its interval, the paired difference with a bootstrap 95% CI and McNemar's test, and cost
-/// (tokens processed summed over layers, prefill time, expansions per question).
+/// (tokens processed summed over layers in the answering forward and over all forwards, vision-tower passes, prefill
+/// time and time per question, expansions per question).
 /// </summary>
 public sealed class MethodEvaluator(MethodRunner runner)
 {
@@ -210,6 +211,10 @@ public sealed class MethodEvaluator(MethodRunner runner)
             ["tokens_total"] = answer.TokensPerLayer.Sum(),
             ["tokens_per_layer"] = new JsonArray(answer.TokensPerLayer.Select(t => (JsonNode)t).ToArray()),
             ["prefill_ms"] = Math.Round(answer.PrefillTime.TotalMilliseconds, 3),
+            ["tokens_all_forwards"] = answer.TokensAllForwards,
+            ["vision_passes"] = answer.VisionPasses,
+            ["forwards"] = answer.Forwards,
+            ["question_ms"] = Math.Round((answer.TotalTime ?? answer.PrefillTime).TotalMilliseconds, 3),
         };
         if (answer.ChoiceIndex is { } c) meta["choice_index"] = c;
         if (answer.Trace is { } trace)
@@ -225,6 +230,9 @@ public sealed class MethodEvaluator(MethodRunner runner)
     {
         ["tokens_total"] = Mean(answers, "tokens_total"),
         ["prefill_ms"] = Mean(answers, "prefill_ms"),
+        ["tokens_all_forwards"] = Mean(answers, "tokens_all_forwards"),
+        ["vision_passes"] = Mean(answers, "vision_passes"),
+        ["question_ms"] = Mean(answers, "question_ms"),
     };
 
     private static Dictionary<string, double> Metrics(IReadOnlyList<AnswerRecord> answers, MethodSpec method) =>

@@ -21,7 +21,8 @@ public sealed class RunIdentityMismatchException(string path, IReadOnlyList<stri
 /// <summary>
 /// Everything that can change a method's answers, stored beside its answer file as <c>{file}.identity.json</c>: the
 /// model (weights fingerprint and the tokenizer / template / preprocessor files), the prompt template, the method's
-/// name, kind and every resolved option (all of <see cref="BlinkOptions"/>, FastV's K and R), the TokenSR bank's
+/// name, kind and every resolved option (all of <see cref="BlinkOptions"/>, FastV's K and R, the crop's source and view,
+/// all of <see cref="ViCropOptions"/>), the TokenSR bank's
 /// weights, the answer mode and decoding length, dtype and device. Each answer line also carries a digest of its
 /// question (prompt, image bytes, candidate answers, evidence box), so a changed question file is caught per question
 /// while a different <c>--limit</c> still resumes. Thread count is not part of it: it moves float rounding only.
@@ -69,6 +70,14 @@ public sealed class RunIdentity
             fields["fastv.k"] = method.FastVK.ToString(CultureInfo.InvariantCulture);
             fields["fastv.ratio"] = method.FastVRatio.ToString("R", CultureInfo.InvariantCulture);
         }
+        if (method.Crop is { } crop)
+        {
+            fields["crop.source"] = crop.Source.ToString();
+            fields["crop.view"] = crop.View.ToString();
+        }
+        if (method.ViCrop is { } vicrop)
+            foreach (var (key, value) in Flatten(JsonSerializer.SerializeToNode(vicrop, OptionsJson)!.AsObject()))
+                fields["vicrop." + key] = value;
         if (method.NeedsTokenSR)
             fields["tokensr"] = runner.TokenSR is { } bank ? WeightsDigest(bank) : "none";
         return new RunIdentity(fields);

@@ -32,8 +32,8 @@ public sealed class BlinkInterceptor : IDecoderInterceptor
         _options = options;
         _expander = expander;
         _givenRegion = givenRegion;
-        if (options.Region == RegionSelection.Given && givenRegion is null)
-            throw new ArgumentException("RegionSelection.Given needs a region.", nameof(givenRegion));
+        if (options.Region is RegionSelection.Given or RegionSelection.RelativeAttention && givenRegion is null)
+            throw new ArgumentException($"RegionSelection.{options.Region} needs a region.", nameof(givenRegion));
         if (expander.Scale != options.Scale)
             throw new ArgumentException($"The expander scales by {expander.Scale} but the options say Scale = {options.Scale}.");
         _random = new Random(unchecked(options.Seed * 1_000_003 + sampleSeed));
@@ -58,6 +58,7 @@ public sealed class BlinkInterceptor : IDecoderInterceptor
         if (!state.IsPrefill) return;
         if (state.HiddenStates.shape[0] != 1) throw new ArgumentException($"Blink runs one sample at a time; got a batch of {state.HiddenStates.shape[0]}.");
         var layout = state.Layout ?? throw new ArgumentException("Blink needs an image in the prompt (no image tokens were found).");
+        layout.RequireSingleImage("Blink");
         _options.Validate(state.NumLayers, layout.GridHeight, layout.GridWidth);
         _active.Clear();
         Trace.Clear();
@@ -130,7 +131,7 @@ public sealed class BlinkInterceptor : IDecoderInterceptor
     {
         RegionSelection.Salient => map.Salient,
         RegionSelection.Random => map.Regions[_random.Next(map.Regions.Count)],
-        RegionSelection.Given => _givenRegion,
+        RegionSelection.Given or RegionSelection.RelativeAttention => _givenRegion,
         _ => null,
     };
 
@@ -146,7 +147,7 @@ public sealed class BlinkInterceptor : IDecoderInterceptor
         var tokenIdx = region.TokenIndices(layout.GridWidth).Select(i => (long)(layout.ImageStart + i)).ToArray();
         var patch = hidden.index_select(1, torch.tensor(tokenIdx, device: device))      // [B, p², D]
             .view(hidden.shape[0], p, p, hidden.shape[2]).permute(0, 3, 1, 2);          // [B, D, p, p]
-        var sr = _expander.Expand(layer, patch);
+        var sr = _expander is IRegionTokenExpander byRegion ? byRegion.Expand(layer, region, patch) : _expander.Expand(layer, patch);
         var count = s * p * s * p;
         sr = sr.permute(0, 2, 3, 1).reshape(hidden.shape[0], count, hidden.shape[2]); // row-major sub-tokens
 

@@ -50,6 +50,8 @@ public enum RegionSelection
     Random,
     /// <summary>A region given from outside (pilot study 2's ground-truth evidence region).</summary>
     Given,
+    /// <summary>The region of largest ViCrop relative attention (computed before the forward; <see cref="ViCropOptions"/>).</summary>
+    RelativeAttention,
 }
 
 /// <summary>How the p×p patch of hidden states becomes 2p×2p tokens.</summary>
@@ -59,6 +61,8 @@ public enum ExpanderKind
     TokenSR,
     /// <summary>Training-free bilinear interpolation (Blink-interp).</summary>
     Interpolation,
+    /// <summary>The crop teacher's own hidden states for the region: what TokenSR is trained to match, its ceiling.</summary>
+    Teacher,
 }
 
 /// <summary>

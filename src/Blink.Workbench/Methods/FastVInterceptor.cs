@@ -31,6 +31,7 @@ public sealed class FastVInterceptor : IDecoderInterceptor
         if (K >= state.NumLayers) throw new ArgumentException($"FastV's K = {K} must be below the model's {state.NumLayers} decoder layers.");
         if (state.HiddenStates.shape[0] != 1) throw new ArgumentException("FastV runs one sample at a time.");
         if (state.Layout is null) throw new ArgumentException("FastV needs an image in the prompt.");
+        state.Layout.RequireSingleImage("FastV");
         KeptImageTokens = [];
     }
 

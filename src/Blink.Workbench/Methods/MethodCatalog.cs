@@ -39,6 +39,33 @@ public static class MethodCatalog
         ];
     }
 
+    /// <summary>
+    /// The headroom decomposition's methods (docs/methods.md): region source (salient / ViCrop relative attention /
+    /// evidence box) × representation (one interpolated, TokenSR or crop-teacher insertion after <paramref name="insertLayer"/>;
+    /// the crop re-encoded at the input, alone or after the whole image). The evidence crop alone is <c>zoom-oracle</c>
+    /// in <see cref="Standard"/>.
+    /// </summary>
+    public static IReadOnlyList<MethodSpec> Headroom(BlinkOptions blink, ViCropOptions vicrop, int insertLayer)
+    {
+        var forced = blink with { Schedule = ExpansionSchedule.ForcedOnce, FirstLayer = insertLayer, LastLayer = insertLayer };
+        var list = new List<MethodSpec>
+        {
+            new("vicrop", "ViCrop: the image and the relative-attention crop as two images", MethodKind.InputCrop, Crop: new(RegionSource.RelativeAttention, CropView.ImageAndCrop), ViCrop: vicrop),
+            new("vicrop-crop", "ViCrop's crop instead of the image (the zoom oracle without ground truth)", MethodKind.InputCrop, Crop: new(RegionSource.RelativeAttention, CropView.CropOnly), ViCrop: vicrop),
+            new("salient-crop", "the crop window of the question's own attention instead of the image", MethodKind.InputCrop, Crop: new(RegionSource.Salient, CropView.CropOnly), ViCrop: vicrop),
+            new("image+salient", "the image and the question's own attention crop as two images", MethodKind.InputCrop, Crop: new(RegionSource.Salient, CropView.ImageAndCrop), ViCrop: vicrop),
+            new("image+evidence", "the image and the ground-truth evidence crop as two images (reads the answer's box)", MethodKind.InputCrop, Crop: new(RegionSource.Evidence, CropView.ImageAndCrop)),
+        };
+        foreach (var (expander, word) in new[] { (ExpanderKind.Interpolation, "interp"), (ExpanderKind.TokenSR, "tokensr"), (ExpanderKind.Teacher, "teacher") })
+        {
+            var o = forced with { Expander = expander };
+            list.Add(new($"{word}-salient", $"one {word} insertion of the most attended region after layer {insertLayer}", MethodKind.Blink, o));
+            list.Add(new($"{word}-vicrop", $"one {word} insertion of the relative-attention region after layer {insertLayer}", MethodKind.Blink, o with { Region = RegionSelection.RelativeAttention }, ViCrop: vicrop));
+            list.Add(new($"{word}-evidence", $"one {word} insertion of the evidence region after layer {insertLayer} (reads the answer's box)", MethodKind.Blink, o with { Region = RegionSelection.Given }));
+        }
+        return list;
+    }
+
     public static MethodSpec Find(IReadOnlyList<MethodSpec> methods, string name) =>
         methods.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException($"Unknown method '{name}'. Known: {string.Join(", ", methods.Select(m => m.Name))}.");
@@ -51,6 +78,14 @@ public static class MethodCatalog
             try
             {
                 m.Blink?.Validate(config);
+                if (m.LocatesRegion) (m.ViCrop ?? throw new ArgumentException("it locates a region but has no ViCrop options.")).Validate(config);
+                if (m.Kind == MethodKind.InputCrop && m.Crop is null) throw new ArgumentException("an input-crop method needs its crop options.");
+                if (m.ImagesPerPrompt > 1)
+                {
+                    var needed = m.ImagesPerPrompt * config.ImageTokenCount + 2;
+                    if (needed > config.TextConfig.MaxPositionEmbeddings)
+                        throw new ArgumentException($"{m.ImagesPerPrompt} images need {m.ImagesPerPrompt} × {config.ImageTokenCount} visual tokens plus the text, more than text_config.max_position_embeddings = {config.TextConfig.MaxPositionEmbeddings} holds.");
+                }
                 if (m.Kind == MethodKind.FastV)
                 {
                     if (m.FastVK < 1 || m.FastVK >= config.TextConfig.NumHiddenLayers)

@@ -10,4 +10,6 @@ public enum MethodKind
     FastV,
     /// <summary>The model on the ground-truth evidence crop: an upper bound that reads the answer's box.</summary>
     ZoomOracle,
+    /// <summary>A crop re-encoded at the input (<see cref="CropOptions"/>): alone, or after the whole image as a second image.</summary>
+    InputCrop,
 }

@@ -39,6 +39,17 @@ public sealed class MethodRunner
     {
         var list = methods.ToArray();
         MethodCatalog.Validate(list, _bundle.Model.Config);
+        foreach (var m in list.Where(m => m.LocatesRegion))
+        {
+            try
+            {
+                m.ViCrop!.Validate(_bundle.Tokenizer);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"Method '{m.Name}': {e.Message}", e);
+            }
+        }
         foreach (var m in list.Where(m => m.NeedsTokenSR))
         {
             if (_tokenSR is null) throw new ArgumentException($"Method '{m.Name}' needs a trained TokenSR (train one with blink train-tokensr, or use blink-interp).");
@@ -51,54 +62,110 @@ public sealed class MethodRunner
     {
         using var scope = NewDisposeScope();
         using var noGrad = torch.no_grad();
+        var total = Stopwatch.StartNew();
         var image = input.Image;
-        SKBitmap? crop = null;
+        var owned = new List<SKBitmap>();
         try
         {
-            if (method.Kind == MethodKind.ZoomOracle) image = crop = EvidenceCrop(input);
-            var geometry = _bundle.Preprocessor.GeometryFor(image.Width, image.Height);
-            var pixels = _bundle.Preprocessor.ToTensor(image, _bundle.Model.Device).unsqueeze(0);
-            var ids = _bundle.PromptIds(input.Question);
-            var interceptor = CreateInterceptor(method, input, geometry);
+            var original = _bundle.Preprocessor.GeometryFor(image.Width, image.Height);
+            long auxiliary = 0;
+            var forwards = 1;
+            IReadOnlyList<SKBitmap> views = [image];
+            Region? located = null;
+            if (method.Kind == MethodKind.ZoomOracle)
+            {
+                var crop = EvidenceCrop(input);
+                owned.Add(crop);
+                views = [crop];
+            }
+            else if (method.Kind == MethodKind.InputCrop)
+            {
+                var options = method.Crop!;
+                SKBitmap crop;
+                if (options.Source == RegionSource.Evidence) crop = EvidenceCrop(input);
+                else
+                {
+                    var window = Locator(method).Locate(image, input.Question, options.Source);
+                    auxiliary += window.Tokens;
+                    forwards += window.Forwards;
+                    crop = ImageCrop.Crop(image, original.ToOriginal(window.Window));
+                }
+                owned.Add(crop);
+                views = options.View == CropView.CropOnly ? [crop] : [image, crop];
+            }
+            else if (method.Blink?.Region == RegionSelection.RelativeAttention)
+            {
+                var window = Locator(method).Locate(image, input.Question, RegionSource.RelativeAttention);
+                auxiliary += window.Tokens;
+                forwards += window.Forwards;
+                located = RelativeAttentionLocator.StrongestRegion(window, new RegionGrid(original.GridSize, original.GridSize, method.Blink.PatchSize));
+            }
+            var pixels = views.Count == 1
+                ? _bundle.Preprocessor.ToTensor(views[0], _bundle.Model.Device).unsqueeze(0)
+                : torch.cat(views.Select(v => _bundle.Preprocessor.ToTensor(v, _bundle.Model.Device).unsqueeze(0)).ToArray(), 0);
+            var ids = _bundle.PromptIds(input.Question, views.Count);
+            var limit = _bundle.Model.Config.TextConfig.MaxPositionEmbeddings;
+            if (ids.shape[1] > limit)
+                throw new ArgumentException($"Method '{method.Name}': the prompt with {views.Count} image(s) is {ids.shape[1]} tokens, more than the model's text_config.max_position_embeddings = {limit}.");
+            var (interceptor, teacher) = CreateInterceptor(method, input, original, located, image);
+            MethodAnswer answer;
             var clock = Stopwatch.StartNew();
             if (input.Choices is { Count: > 0 } choices)
             {
                 var candidates = choices.Select(c => _bundle.Tokenizer.Encode(c, addBos: false).ToArray()).ToArray();
                 var scores = CandidateScorer.Score(_bundle.Model, ids, pixels, candidates, interceptor);
-                return new MethodAnswer(choices[scores.Best], scores.Best, scores.LogLikelihoods, (interceptor as BlinkInterceptor)?.Trace, scores.PrefillTokensPerLayer, clock.Elapsed);
+                answer = new MethodAnswer(choices[scores.Best], scores.Best, scores.LogLikelihoods, (interceptor as BlinkInterceptor)?.Trace, scores.PrefillTokensPerLayer, clock.Elapsed);
             }
-            var result = GreedyDecoder.Generate(_bundle.Model, ids, pixels, _generation, interceptor);
-            return new MethodAnswer(_bundle.Tokenizer.Decode(result.Tokens).Trim(), null, null, (interceptor as BlinkInterceptor)?.Trace, result.PrefillTokensPerLayer, result.PrefillTime);
+            else
+            {
+                var result = GreedyDecoder.Generate(_bundle.Model, ids, pixels, _generation, interceptor);
+                answer = new MethodAnswer(_bundle.Tokenizer.Decode(result.Tokens).Trim(), null, null, (interceptor as BlinkInterceptor)?.Trace, result.PrefillTokensPerLayer, result.PrefillTime);
+            }
+            if (teacher is not null)
+            {
+                auxiliary += teacher.Tokens;
+                forwards += teacher.Forwards;
+            }
+            // Every forward over a prompt runs the vision tower once per image it shows.
+            var passes = views.Count + (forwards - 1);
+            return answer with { AuxiliaryTokens = auxiliary, VisionPasses = passes, Forwards = forwards, TotalTime = total.Elapsed };
         }
         finally
         {
-            crop?.Dispose();
+            foreach (var b in owned) b.Dispose();
         }
     }
 
-    private IDecoderInterceptor? CreateInterceptor(MethodSpec method, MethodInput input, PreprocessGeometry geometry)
+    private RelativeAttentionLocator Locator(MethodSpec method) =>
+        new(_bundle, method.ViCrop ?? throw new ArgumentException($"Method '{method.Name}' locates a region but has no ViCrop options."));
+
+    private (IDecoderInterceptor? Interceptor, TeacherExpander? Teacher) CreateInterceptor(MethodSpec method, MethodInput input, PreprocessGeometry geometry, Region? located, SKBitmap image)
     {
         switch (method.Kind)
         {
             case MethodKind.Blink:
             {
                 var options = method.Blink!;
-                ITokenExpander expander = options.Expander == ExpanderKind.TokenSR
-                    ? new TokenSRExpander(_tokenSR ?? throw new ArgumentException($"Method '{method.Name}' needs a trained TokenSR."))
-                    : new InterpolationExpander(options.Scale);
-                Region? given = null;
+                TeacherExpander? teacher = null;
+                ITokenExpander expander = options.Expander switch
+                {
+                    ExpanderKind.TokenSR => new TokenSRExpander(_tokenSR ?? throw new ArgumentException($"Method '{method.Name}' needs a trained TokenSR.")),
+                    ExpanderKind.Teacher => teacher = new TeacherExpander(_bundle, image, input.Question, options),
+                    _ => new InterpolationExpander(options.Scale),
+                };
+                Region? given = located;
                 if (options.Region == RegionSelection.Given)
                 {
                     var evidence = input.Evidence ?? throw new ArgumentException($"Method '{method.Name}' needs the sample's evidence box.");
                     var t = geometry.ToTokenRegion(evidence);
                     given = new RegionGrid(geometry.GridSize, geometry.GridSize, options.PatchSize).RegionCovering(t.Row0, t.Col0, t.Row1, t.Col1);
                 }
-                return new BlinkInterceptor(options, expander, given, input.SampleIndex);
+                return (new BlinkInterceptor(options, expander, given, input.SampleIndex), teacher);
             }
             case MethodKind.FastV:
-                return new FastVInterceptor(method.FastVK, method.FastVRatio);
+                return (new FastVInterceptor(method.FastVK, method.FastVRatio), null);
             default:
-                return null;
+                return (null, null);
         }
     }
 

@@ -15,7 +15,7 @@ public enum LogitsMode
 }
 
 /// <param name="InputIds">[B, T] int64, with one image-token id per visual token (the prompt builder expands them).</param>
-/// <param name="PixelValues">[B, 3, S, S] preprocessed images, or null for text-only / decode steps.</param>
+/// <param name="PixelValues">[B, 3, S, S] preprocessed images ([k·B, 3, S, S] for k images per prompt, each prompt's images in order), or null for text-only / decode steps.</param>
 /// <param name="Cache">Per-layer KV cache to fill (prefill) or continue (decode); null runs without a cache.</param>
 /// <param name="Interceptor">Observes and edits the decoder between layers; null is vanilla inference.</param>
 /// <param name="Logits">Which positions get logits.</param>
@@ -95,6 +95,9 @@ public sealed class LlavaForConditionalGeneration : nn.Module<LlavaInput, LlavaO
         var embeds = language_model.Model.EmbedTokens(ids);
         SequenceLayout? layout = null;
         var features = input.ImageFeatures ?? (input.PixelValues is null ? null : GetImageFeatures(input.PixelValues));
+        // k images per prompt arrive as k·B feature rows, each prompt's images in order: one row of k·N tokens per prompt.
+        if (features is not null && features.shape[0] != ids.shape[0] && ids.shape[0] > 0 && features.shape[0] % ids.shape[0] == 0)
+            features = features.reshape(ids.shape[0], -1, features.shape[2]);
         if (features is not null)
         {
             layout = ImageLayout(input.InputIds, features);
@@ -108,8 +111,10 @@ public sealed class LlavaForConditionalGeneration : nn.Module<LlavaInput, LlavaO
     }
 
     /// <summary>
-    /// Finds the image span from the ids (once per forward, on the host, outside the layer loop) and checks it holds
-    /// exactly one visual token per feature, in one contiguous run at the same place in every batch row.
+    /// Finds the image spans from the ids (once per forward, on the host, outside the layer loop). One image: exactly one
+    /// visual token per feature, in one contiguous run. Several images of one prompt (the features of each prompt's
+    /// images concatenated in order): one run of <see cref="LlavaConfig.ImageTokenCount"/> tokens per image. Every batch
+    /// row must place its images at the same positions.
     /// </summary>
     private SequenceLayout ImageLayout(Tensor inputIds, Tensor features)
     {
@@ -119,28 +124,32 @@ public sealed class LlavaForConditionalGeneration : nn.Module<LlavaInput, LlavaO
         if (features.shape[0] != b)
             throw new ArgumentException($"{features.shape[0]} images were given for a batch of {b} prompts.");
         var flat = ids.ToLongArray();
-        var start = -1;
+        List<(int Start, int Length)>? runs = null;
         for (var row = 0; row < b; row++)
         {
+            var rowRuns = new List<(int Start, int Length)>();
             var count = 0;
-            var first = -1;
             for (var i = 0; i < t; i++)
             {
                 if (flat[row * t + i] != Config.ImageTokenIndex) continue;
-                if (first < 0) first = i;
                 count++;
+                if (rowRuns.Count > 0 && rowRuns[^1].Start + rowRuns[^1].Length == i) rowRuns[^1] = (rowRuns[^1].Start, rowRuns[^1].Length + 1);
+                else rowRuns.Add((i, 1));
             }
             if (count != n)
                 throw new ArgumentException($"Prompt {row} has {count} image tokens but the image gives {n} features; expand <image> to {n} tokens (PromptBuilder does).");
-            for (var i = first; i < first + n; i++)
-                if (flat[row * t + i] != Config.ImageTokenIndex)
-                    throw new ArgumentException($"Prompt {row}: image tokens must form one contiguous run.");
-            if (start >= 0 && start != first)
+            if (rowRuns.Count > 1 && rowRuns.Any(r => r.Length != Config.ImageTokenCount))
+                throw new ArgumentException(n == Config.ImageTokenCount
+                    ? $"Prompt {row}: image tokens must form one contiguous run."
+                    : $"Prompt {row}: image tokens form runs of {string.Join(", ", rowRuns.Select(r => r.Length))}; each image needs one contiguous run of {Config.ImageTokenCount}.");
+            if (runs is not null && !runs.SequenceEqual(rowRuns))
                 throw new ArgumentException("All prompts of a batch must place the image at the same position.");
-            start = first;
+            runs = rowRuns;
         }
         var grid = Config.VisionConfig.GridSize;
         var isGrid = Config.VisionFeatureSelectStrategy == "default";
-        return new SequenceLayout(start, (int)n, isGrid ? grid : 0, isGrid ? grid : 0, 0, (int)t, isGrid);
+        var (start, length) = runs![0];
+        var more = runs.Count > 1 ? runs.Skip(1).Select(r => r.Start).ToArray() : null;
+        return new SequenceLayout(start, length, isGrid ? grid : 0, isGrid ? grid : 0, 0, (int)t, isGrid, more);
     }
 }

@@ -42,9 +42,9 @@ public sealed class ModelBundle : IDisposable
 
     public PromptBuilder Prompts => new(Tokenizer, Template, Model.Config.ImageTokenCount);
 
-    /// <summary>[1, T] int64 prompt ids with the image placeholder expanded.</summary>
-    public Tensor PromptIds(string question) =>
-        torch.tensor(Prompts.BuildIds(question), dtype: ScalarType.Int64).unsqueeze(0);
+    /// <summary>[1, T] int64 prompt ids with the image placeholder expanded (<paramref name="images"/> placeholders, a line apart).</summary>
+    public Tensor PromptIds(string question, int images = 1) =>
+        torch.tensor(Prompts.BuildIds(question, images: images), dtype: ScalarType.Int64).unsqueeze(0);
 
     /// <summary>Loads a model folder. Weights go to <paramref name="device"/> in <paramref name="dtype"/> (default float32).</summary>
     /// <param name="folder">A llava-hf folder (config.json, safetensors, tokenizer.model, preprocessor_config.json).</param>

@@ -43,6 +43,7 @@ public sealed class BlinkLayerRecorder : IDecoderInterceptor, IDisposable
         if (!state.IsPrefill) return;
         if (state.HiddenStates.shape[0] != 1) throw new ArgumentException($"The recorder reads one sample at a time; got a batch of {state.HiddenStates.shape[0]}.");
         Layout = state.Layout ?? throw new ArgumentException("TokenSR extraction needs an image in the prompt (no image tokens were found).");
+        Layout.RequireSingleImage("The Blink layer recorder");
         Clear();
     }
 
