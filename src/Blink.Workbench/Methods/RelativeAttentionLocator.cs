@@ -11,8 +11,9 @@ namespace Blink.Workbench.Methods;
 /// <param name="Window">The window in token rows/columns.</param>
 /// <param name="Map">The per-token map (row-major) the window was chosen on: attention, or ViCrop's ratio.</param>
 /// <param name="Forwards">Decoder forwards (each with one vision pass) run to read the attention.</param>
-/// <param name="Tokens">Tokens those forwards processed, summed over layers.</param>
-public sealed record CropWindow(TokenRegion Window, float[] Map, int GridSize, int Forwards, long Tokens);
+/// <param name="Tokens">Tokens those forwards processed, summed over layers (they stop after the probe layer).</param>
+/// <param name="Elapsed">Wall time of locating (the forwards and the window search).</param>
+public sealed record CropWindow(TokenRegion Window, float[] Map, int GridSize, int Forwards, long Tokens, TimeSpan Elapsed);
 
 /// <summary>
 /// Reads where the model looks and picks a crop window: the question's attention map at the probe layer (salient), or
@@ -26,6 +27,7 @@ public sealed class RelativeAttentionLocator(ModelBundle bundle, ViCropOptions o
     public CropWindow Locate(SKBitmap image, string question, RegionSource source)
     {
         if (source == RegionSource.Evidence) throw new ArgumentException("The evidence box is given, not located; use the sample's evidence.");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var forwards = 0;
         long tokens = 0;
         var map = AttentionMap(image, question, ref forwards, ref tokens);
@@ -35,7 +37,8 @@ public sealed class RelativeAttentionLocator(ModelBundle bundle, ViCropOptions o
             for (var i = 0; i < map.Length; i++) map[i] = generic[i] > 0 ? map[i] / generic[i] : 0f;
         }
         var grid = bundle.Model.Config.VisionConfig.GridSize;
-        return new CropWindow(SelectWindow(map, grid, options.WindowSides(grid)), map, grid, forwards, tokens);
+        var window = SelectWindow(map, grid, options.WindowSides(grid));
+        return new CropWindow(window, map, grid, forwards, tokens, clock.Elapsed);
     }
 
     /// <summary>The p×p region of <paramref name="regions"/> with the largest mass of <paramref name="window"/>'s map (Blink's region for an insertion).</summary>
@@ -103,7 +106,7 @@ public sealed class RelativeAttentionLocator(ModelBundle bundle, ViCropOptions o
             FirstLayer = options.Layer, LastLayer = options.Layer, PatchSize = 1,
             Heads = HeadAggregation.Mean, Scores = SaliencyScores.Softmax, Query = SaliencyQuery.LastToken,
         };
-        using var recorder = new BlinkLayerRecorder(scan, [options.Layer], scan: true, keepHidden: false);
+        using var recorder = new BlinkLayerRecorder(scan, [options.Layer], scan: true, keepHidden: false, stopAfterLastLayer: true);
         var pixels = bundle.Preprocessor.ToTensor(image, bundle.Model.Device).unsqueeze(0);
         var output = bundle.Model.forward(new LlavaInput(bundle.PromptIds(prompt), pixels, Interceptor: recorder));
         forwards++;

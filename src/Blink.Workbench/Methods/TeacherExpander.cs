@@ -47,7 +47,7 @@ public sealed class TeacherExpander : IRegionTokenExpander
     {
         var box = TeacherStudentExtractor.CropBox(_geometry, region);
         using var crop = ImageCrop.Crop(_image, box);
-        using var recorder = new Training.BlinkLayerRecorder(_options, [layer], scan: false, keepHidden: true);
+        using var recorder = new BlinkLayerRecorder(_options, [layer], scan: false, keepHidden: true, stopAfterLastLayer: true);
         Tensor teacher;
         using (var scope = NewDisposeScope())
         {

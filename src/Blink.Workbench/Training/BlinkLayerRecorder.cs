@@ -17,14 +17,17 @@ public sealed class BlinkLayerRecorder : IDecoderInterceptor, IDisposable
     private readonly HashSet<int> _layers;
     private readonly bool _scan;
     private readonly bool _keepHidden;
+    private readonly bool _stop;
     private readonly Dictionary<int, SaliencyMap> _maps = [];
     private readonly Dictionary<int, Tensor> _hidden = [];
 
     /// <param name="layers">Layers to record (default: the Blink band of <paramref name="options"/>).</param>
     /// <param name="scan">Run the SGS scan (needs the attention row of the last prompt token).</param>
     /// <param name="keepHidden">Keep the image tokens' hidden states as [grid·grid, D] float32 CPU tensors.</param>
-    public BlinkLayerRecorder(BlinkOptions options, IEnumerable<int>? layers = null, bool scan = true, bool keepHidden = true)
+    /// <param name="stopAfterLastLayer">End the forward after the last recorded layer (nothing after it is read).</param>
+    public BlinkLayerRecorder(BlinkOptions options, IEnumerable<int>? layers = null, bool scan = true, bool keepHidden = true, bool stopAfterLastLayer = false)
     {
+        _stop = stopAfterLastLayer;
         _options = options;
         _layers = [.. layers ?? Enumerable.Range(options.FirstLayer, options.LastLayer - options.FirstLayer + 1)];
         _scan = scan;
@@ -60,6 +63,7 @@ public sealed class BlinkLayerRecorder : IDecoderInterceptor, IDisposable
             var image = state.HiddenStates[0].narrow(0, layout.ImageStart, layout.ImageLength);
             _hidden[layer] = image.to(ScalarType.Float32).cpu().clone().DetachFromDisposeScope();
         }
+        if (_stop && layer == _layers.Max()) state.StopAfterThisLayer();
     }
 
     private void Clear()

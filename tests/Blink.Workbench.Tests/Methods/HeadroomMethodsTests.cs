@@ -94,6 +94,8 @@ public class HeadroomMethodsTests(HeadroomFixture f) : IClassFixture<HeadroomFix
         using var inserted = teacher.Expand(layer, region, patch);
         Assert.Equal(new long[] { 1, f.Bundle.Model.Config.TextConfig.HiddenSize, 2 * blink.PatchSize, 2 * blink.PatchSize }, inserted.shape);
         Assert.Equal(1, teacher.Forwards);
+        // The crop forward stops after layer L: L + 1 layers of the one-image prompt.
+        Assert.Equal((layer + 1) * f.Bundle.PromptIds(sample.Question.Text).shape[1], teacher.Tokens);
 
         using var crop = global::Blink.Workbench.Imaging.ImageCrop.Crop(sample.Image, TeacherStudentExtractor.CropBox(geometry, region));
         using var recorder = new BlinkLayerRecorder(blink, [layer], scan: false, keepHidden: true);

@@ -52,6 +52,20 @@ public sealed class DecoderState
 
     internal void RecordLayer(int tokens) => _tokensPerLayer.Add(tokens);
 
+    /// <summary>True once an interceptor asked for the layer loop to end after the current layer.</summary>
+    public bool StopRequested { get; private set; }
+
+    /// <summary>
+    /// Ends the layer loop after the current layer: for read-only forwards that only need states up to one layer (an
+    /// attention probe, a crop teacher). The output logits then come from that layer's states and mean nothing, and
+    /// no KV cache may be filled, since later layers would lack it.
+    /// </summary>
+    public void StopAfterThisLayer()
+    {
+        if (Cache is not null) throw new InvalidOperationException("A forward that fills a KV cache must run every layer.");
+        StopRequested = true;
+    }
+
     internal void SetHidden(Tensor hidden) => HiddenStates = hidden;
 
     /// <summary>Replaces the whole sequence (an edit between layers). Lengths must agree.</summary>

@@ -83,6 +83,7 @@ public sealed class LlamaModel : nn.Module<DecoderInput, DecoderOutput>
             output.Observation.RowScores?.Dispose();
             output.Observation.RowProbabilities?.Dispose();
             output.Observation.Full?.Dispose();
+            if (state.StopRequested) break;
         }
         interceptor?.EndForward(state);
         var last = norm.forward(state.HiddenStates);
