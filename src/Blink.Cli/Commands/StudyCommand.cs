@@ -33,12 +33,13 @@ internal static class StudyCommand
         var valSamples = new Option<int>("--val-samples") { Description = "Validation questions for the pilot study and calibration", DefaultValueFactory = _ => 240 };
         var testSamples = new Option<int>("--test-samples") { Description = "Test questions for the evaluation of every method", DefaultValueFactory = _ => 600 };
         var forcedSamples = new Option<int>("--forced-samples") { Description = "Test questions for the forced-expansion pilot", DefaultValueFactory = _ => 300 };
+        var decompositionSamples = new Option<int>("--decomposition-samples") { Description = "Test questions for the headroom decomposition (ViCrop, input crops, one-layer insertions; 0 leaves it out)", DefaultValueFactory = _ => 300 };
         var srSamples = new Option<int>("--tokensr-samples") { Description = "Training scenes for TokenSR's teacher features", DefaultValueFactory = _ => 600 };
         var srSteps = new Option<int>("--tokensr-steps") { Description = "TokenSR optimizer steps", DefaultValueFactory = _ => 400 };
         var quick = new Option<bool>("--quick") { Description = "A small configuration for smoke tests (a minute)" };
         var command = new Command("study", "The main job: pilot study, TokenSR training, evaluation of all methods and an HTML report, on the embedded default.")
         {
-            output, valSamples, testSamples, forcedSamples, srSamples, srSteps, quick,
+            output, valSamples, testSamples, forcedSamples, decompositionSamples, srSamples, srSteps, quick,
         };
         blinkOptions.AddTo(command, methods: false);
         device.AddTo(command);
@@ -50,7 +51,7 @@ internal static class StudyCommand
                 resolved.ModelDir, result.GetValue(output)!,
                 q ? 24 : result.GetValue(valSamples), q ? 36 : result.GetValue(testSamples), q ? 24 : result.GetValue(forcedSamples),
                 q ? 24 : result.GetValue(srSamples), q ? 20 : result.GetValue(srSteps),
-                resolved.Blink, result.GetValue(blinkOptions.Layers) is not null);
+                resolved.Blink, result.GetValue(blinkOptions.Layers) is not null, q ? 24 : result.GetValue(decompositionSamples));
             var (dev, dtype) = device.Resolve(result, resolved.ModelDir);
             return Run(settings, dev, dtype);
         }));
@@ -59,10 +60,11 @@ internal static class StudyCommand
 
     /// <param name="Blink">The model's Blink defaults with --patch applied; <paramref name="BandGiven"/>: --blink-layers replaces the pilot's recommended band.</param>
     private sealed record StudySettings(string Model, string Output, int ValSamples, int TestSamples, int ForcedSamples, int TokenSRSamples, int TokenSRSteps,
-        BlinkOptions Blink, bool BandGiven)
+        BlinkOptions Blink, bool BandGiven, int DecompositionSamples = 300)
     {
         public void Validate()
         {
+            if (DecompositionSamples < 0) throw new ArgumentException($"--decomposition-samples must be ≥ 0, got {DecompositionSamples}.");
             foreach (var (name, value) in new[] { ("--val-samples", ValSamples), ("--test-samples", TestSamples), ("--forced-samples", ForcedSamples), ("--tokensr-samples", TokenSRSamples), ("--tokensr-steps", TokenSRSteps) })
                 if (value < 1) throw new ArgumentException($"{name} must be ≥ 1, got {value}.");
             if (TokenSRSamples < 10) throw new ArgumentException($"--tokensr-samples must be ≥ 10 (a tenth is held out for validation), got {TokenSRSamples}.");
@@ -138,6 +140,22 @@ internal static class StudyCommand
             new EvaluationOptions(Path.Combine(folder, "forced")), blink,
             new SynchronousProgress<EvaluationProgress>(p => printer.Line($"  {p.Method}: {p.Done}/{p.Total}", p.Done == p.Total)), cts.Token);
         PrintSummary(forced);
+
+        if (s.DecompositionSamples > 0)
+        {
+            var insertLayer = Math.Clamp(band.Peak, blink.FirstLayer, blink.LastLayer);
+            var headroom = new List<MethodSpec> { MethodCatalog.Find(methods, "vanilla"), MethodCatalog.Find(methods, "zoom-oracle") };
+            headroom.AddRange(MethodCatalog.Headroom(blink, ViCropOptions.ForModel(layers), insertLayer));
+            var subset = testItems.Take(s.DecompositionSamples).ToArray();
+            Stage($"headroom decomposition: {headroom.Count} methods (insertions after layer {insertLayer}) on {subset.Length} test questions");
+            var decompositionOptions = new EvaluationOptions(Path.Combine(folder, StudyRunFolder.DecompositionFolder));
+            new MethodEvaluator(runner).Answer(benchmark, subset, headroom, decompositionOptions,
+                new SynchronousProgress<EvaluationProgress>(p => printer.Line($"  {p.Method}: {p.Done}/{p.Total}", p.Done == p.Total)), cts.Token);
+            MethodEvaluator.Score(benchmark, subset, headroom, decompositionOptions);
+            var text = Path.Combine(decompositionOptions.OutputDirectory, HeadroomDecomposition.FileStem + ".json");
+            foreach (var line in System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(text))!["statements"]!.AsArray())
+                AnsiConsole.WriteLine("  " + line!.GetValue<string>());
+        }
 
         Stage("figures and report");
         var traceSpec = MethodCatalog.Find(methods, "blink");

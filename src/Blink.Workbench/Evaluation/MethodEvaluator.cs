@@ -187,6 +187,10 @@ public sealed class MethodEvaluator(MethodRunner runner)
         }
         table.WriteAll(options.OutputDirectory, "results");
         metrics.WriteAll(options.OutputDirectory, "metrics");
+        // With vanilla, the zoom oracle and a decomposition cell among the methods, the headroom decomposition too.
+        if (baseline == HeadroomDecomposition.Baseline && methods.Any(m => m.Name == "zoom-oracle")
+            && methods.Count(m => HeadroomDecomposition.MethodNames.Contains(m.Name)) >= 3)
+            HeadroomDecomposition.From(table).WriteAll(options.OutputDirectory);
         return new EvaluationReport(table, metrics);
     }
 

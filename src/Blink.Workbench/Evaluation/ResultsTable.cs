@@ -29,7 +29,11 @@ public sealed record ResultsRow
 
 /// <summary>Δ accuracy vs the baseline with paired bootstrap CI and McNemar p-value.</summary>
 public sealed record BaselineComparison(string Baseline, int PairedItems, PairedBootstrapResult Bootstrap,
-    McNemarResult McNemar);
+    McNemarResult McNemar)
+{
+    /// <summary>The exact McNemar p adjusted by Holm over every method compared with the baseline in the same category.</summary>
+    public double HolmP { get; init; } = double.NaN;
+}
 
 /// <summary>
 /// Collects per-item outcomes of several methods on one benchmark and renders the comparison table (per method and
@@ -114,6 +118,14 @@ public sealed class ResultsTable
                 });
             }
         }
+        // Holm within each category, over the methods compared with the baseline there.
+        foreach (var group in rows.Select((r, i) => (r, i)).Where(x => x.r.VsBaseline is not null).GroupBy(x => x.r.Category))
+        {
+            var members = group.ToArray();
+            var adjusted = MultipleComparisons.Holm(members.Select(x => x.r.VsBaseline!.McNemar.ExactPValue).ToArray());
+            for (var k = 0; k < members.Length; k++)
+                rows[members[k].i] = members[k].r with { VsBaseline = members[k].r.VsBaseline! with { HolmP = adjusted[k] } };
+        }
         return rows;
     }
 
@@ -147,7 +159,7 @@ public sealed class ResultsTable
         string pct = ((int)Math.Round(Level * 100)).ToString(CultureInfo.InvariantCulture);
         var header = new List<string> { "Method", "Category", "n", $"Acc % [{pct}% CI]" };
         if (BaselineMethod is not null)
-            header.AddRange([$"Δ vs {BaselineMethod} (pp) [{pct}% CI]", "McNemar p"]);
+            header.AddRange([$"Δ vs {BaselineMethod} (pp) [{pct}% CI]", "McNemar p", "Holm p"]);
         header.AddRange(metricKeys);
         header.AddRange(costKeys);
 
@@ -169,6 +181,7 @@ public sealed class ResultsTable
                     ? $"{Signed(c.Bootstrap.Difference * 100)} [{Signed(c.Bootstrap.Lower * 100)}, {Signed(c.Bootstrap.Upper * 100)}]"
                     : "—");
                 cells.Add(r.VsBaseline is { } c2 ? P(c2.McNemar.ExactPValue) : "—");
+                cells.Add(r.VsBaseline is { } c3 ? P(c3.HolmP) : "—");
             }
             cells.AddRange(metricKeys.Select(k => r.Metrics.TryGetValue(k, out double v) ? F(v, 3) : ""));
             cells.AddRange(costKeys.Select(k => r.Costs.TryGetValue(k, out double v) ? F(v, 3) : ""));
@@ -176,7 +189,8 @@ public sealed class ResultsTable
         }
         if (BaselineMethod is not null)
             sb.Append('\n').Append($"Δ: paired bootstrap ({BootstrapResamples} resamples, seed {Seed}, percentile CI) " +
-                                   $"on items both methods answered; McNemar: exact two-sided binomial test on discordant pairs.\n");
+                                   $"on items both methods answered; McNemar: exact two-sided binomial test on discordant pairs; " +
+                                   "Holm p: the McNemar p adjusted by Holm's step-down over every method compared with the baseline in the same category.\n");
         return sb.ToString();
     }
 
@@ -188,7 +202,7 @@ public sealed class ResultsTable
         var header = new List<string>
         {
             "benchmark", "method", "category", "n", "correct", "accuracy", "accuracy_lower", "accuracy_upper",
-            "baseline", "paired_n", "delta", "delta_lower", "delta_upper", "mcnemar_exact_p", "mcnemar_chi2_p",
+            "baseline", "paired_n", "delta", "delta_lower", "delta_upper", "mcnemar_exact_p", "mcnemar_chi2_p", "mcnemar_holm_p",
         };
         header.AddRange(metricKeys.Select(k => "metric_" + k));
         header.AddRange(costKeys.Select(k => "cost_" + k));
@@ -203,7 +217,7 @@ public sealed class ResultsTable
                 R(r.AccuracyInterval.Upper), c?.Baseline ?? "", c is null ? "" : I(c.PairedItems),
                 c is null ? "" : R(c.Bootstrap.Difference), c is null ? "" : R(c.Bootstrap.Lower),
                 c is null ? "" : R(c.Bootstrap.Upper), c is null ? "" : R(c.McNemar.ExactPValue),
-                c is null ? "" : R(c.McNemar.ChiSquaredPValue),
+                c is null ? "" : R(c.McNemar.ChiSquaredPValue), c is null ? "" : R(c.HolmP),
             };
             cells.AddRange(metricKeys.Select(k => r.Metrics.TryGetValue(k, out double v) ? R(v) : ""));
             cells.AddRange(costKeys.Select(k => r.Costs.TryGetValue(k, out double v) ? R(v) : ""));
@@ -241,6 +255,7 @@ public sealed class ResultsTable
                         ["exact_p"] = J(c.McNemar.ExactPValue),
                         ["chi2"] = J(c.McNemar.ChiSquared),
                         ["chi2_p"] = J(c.McNemar.ChiSquaredPValue),
+                        ["holm_p"] = J(c.HolmP),
                     },
                 };
             }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Blink.Workbench.Analysis;
 using Blink.Workbench.Evaluation;
+using System.Text.Json.Nodes;
 using Blink.Workbench.Plots;
 
 namespace Blink.Workbench.Reporting;
@@ -20,6 +21,7 @@ public static class StudyReport
     {
         var report = new HtmlReport(input.Title, input.Subtitle);
         AddSummary(report, input);
+        if (input.Decomposition is { } decomposition) AddDecomposition(report, decomposition);
         foreach (var results in input.Results ?? []) AddResults(report, results);
         if (input.Pilot is { } pilot) AddPilot(report, pilot, input);
         if (input.TrainingCurves is { Count: > 0 } curves)
@@ -156,6 +158,35 @@ public static class StudyReport
         }), "Accuracy with Wilson interval; Δ with paired bootstrap interval on the same items; exact McNemar test.");
         report.Sources(results.Sources);
         report.EndDetails();
+    }
+
+    /// <summary>Region source × representation: the statements, the pooled table, the figure, per category collapsed.</summary>
+    private static void AddDecomposition(HtmlReport report, DecompositionReport d)
+    {
+        report.Section("Where the zoom headroom goes");
+        foreach (var line in d.Data["statements"]?.AsArray().Select(n => n?.GetValue<string>()).OfType<string>() ?? [])
+            report.RawHtml("<p class=\"headline\">" + HtmlReport.Encode(line) + "</p>");
+        var sources = d.Data["sources"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
+        var representations = d.Data["representations"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
+        var cells = d.Data["cells"]!.AsArray().Select(n => n!.AsObject()).ToArray();
+        var categories = cells.Select(c => c["category"]!.GetValue<string>()).Distinct().ToArray();
+        static double V(JsonNode? n) => n is null ? double.NaN : n.GetValue<double>();
+        void Table(string category, string caption)
+        {
+            report.Table(["region source", .. representations], sources.Select(s => (IReadOnlyList<string>)[s, .. representations.Select(r =>
+            {
+                var c = cells.FirstOrDefault(x => x["source"]!.GetValue<string>() == s && x["representation"]!.GetValue<string>() == r && x["category"]!.GetValue<string>() == category);
+                if (c is null) return "—";
+                var ci = c["delta_ci"]!.AsArray();
+                return $"{F(V(c["accuracy"]) * 100, 1)}%, Δ {S(V(c["delta"]) * 100)} [{S(V(ci[0]) * 100)}, {S(V(ci[1]) * 100)}], Holm p {F(V(c["holm_p"]), 3)}";
+            })]), caption);
+        }
+        Table(ResultsTable.AllCategory, "All categories: accuracy, Δ vs vanilla (points) with its paired bootstrap 95% CI, exact McNemar p Holm-adjusted over the cells of the category.");
+        if (d.FigurePng is { } png) report.ImagePng(png, "Δ vs vanilla by representation (x) and region source (bars), 95% CI.", sources: d.Sources);
+        report.BeginDetails($"Per category ({categories.Length - 1})");
+        foreach (var category in categories.Where(c => c != ResultsTable.AllCategory)) Table(category, category);
+        report.EndDetails();
+        report.Sources(d.Sources);
     }
 
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);

@@ -6,6 +6,9 @@ namespace Blink.Workbench.Reporting;
 /// <summary>A name/value line of the configuration or environment block.</summary>
 public sealed record ReportEntry(string Name, string Value);
 
+/// <summary>The headroom decomposition as written by <see cref="Evaluation.HeadroomDecomposition.ToJson"/>, its figure (PNG) and its files.</summary>
+public sealed record DecompositionReport(System.Text.Json.Nodes.JsonObject Data, byte[]? FigurePng, IReadOnlyList<string> Sources);
+
 /// <summary>Blink's decisions on one sample, with the picture they refer to (PNG, optional).</summary>
 public sealed record TraceSample(BlinkTraceData Trace, byte[]? ImagePng = null);
 
@@ -34,6 +37,9 @@ public sealed record StudyReportInput
     public IReadOnlyList<ResultsSummary>? Results { get; init; }
 
     public IReadOnlyList<LossRun>? TrainingCurves { get; init; }
+
+    /// <summary>Where the zoom headroom goes (region source × representation), when the run evaluated it.</summary>
+    public DecompositionReport? Decomposition { get; init; }
 
     public IReadOnlyList<TraceSample>? Traces { get; init; }
 

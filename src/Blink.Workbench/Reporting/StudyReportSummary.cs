@@ -23,7 +23,8 @@ public static class StudyReportSummary
     /// <summary>The table the summary is about: the one with a baseline and the most methods (the first on a tie).</summary>
     public static ResultsSummary? Main(IReadOnlyList<ResultsSummary>? results) => (results ?? [])
         .Where(r => r.Baseline is not null && r.Pooled.Any())
-        .OrderByDescending(r => r.Methods.Count).FirstOrDefault();
+        .OrderBy(r => r.Title?.EndsWith("/" + StudyRunFolder.DecompositionFolder, StringComparison.Ordinal) == true || r.Title == "Results: " + StudyRunFolder.DecompositionFolder ? 1 : 0)
+        .ThenByDescending(r => r.Methods.Count).FirstOrDefault();
 
     /// <summary>
     /// ±2 when the paired bootstrap interval of Δ excludes zero (significant), ±1 for the sign of Δ otherwise, 0 for no

@@ -23,6 +23,9 @@ public static class StudyRunFolder
     public const string ResultsFile = "results.json";
     public const string ReportFile = "report.html";
 
+    /// <summary>The sub-folder where <c>blink study</c> evaluates the headroom decomposition's methods.</summary>
+    public const string DecompositionFolder = "decomposition";
+
     public static void WriteManifest(string folder, RunManifest manifest) => Write(folder, ManifestFile, manifest);
     public static void WriteTraces(string folder, IReadOnlyList<TraceSample> traces) => Write(folder, TracesFile, traces);
     public static void WriteTraining(string folder, IReadOnlyList<LossRun> runs) => Write(folder, TrainingFile, runs);
@@ -49,6 +52,7 @@ public static class StudyRunFolder
             PilotSources = Siblings(folder, pilotPath, ".json"),
             TraceSources = Siblings(folder, Path.Combine(folder, TracesFile), ".json"),
             TrainingSources = Siblings(folder, Path.Combine(folder, TrainingFile), ".json"),
+            Decomposition = ReadDecomposition(folder),
         };
     }
 
@@ -76,6 +80,23 @@ public static class StudyRunFolder
         var stem = Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileNameWithoutExtension(path));
         return extensions.Select(e => stem + e).Where(File.Exists)
             .Select(f => Path.GetRelativePath(folder, f).Replace(Path.DirectorySeparatorChar, '/')).ToList();
+    }
+
+    /// <summary>The first <c>decomposition.json</c> below the folder (the study's, or an eval folder's own), with its figure.</summary>
+    private static DecompositionReport? ReadDecomposition(string folder)
+    {
+        var path = Directory.EnumerateFiles(folder, Evaluation.HeadroomDecomposition.FileStem + ".json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).FirstOrDefault();
+        if (path is null) return null;
+        try
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidDataException($"{path}: expected a JSON object.");
+            var png = Path.ChangeExtension(path, ".png");
+            return new DecompositionReport(node, File.Exists(png) ? File.ReadAllBytes(png) : null, Siblings(folder, path, ".md", ".json", ".png"));
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
     }
 
     private static void Write<T>(string folder, string name, T value)
