@@ -117,7 +117,7 @@ internal static class EvalCommand
         var methods = names.Select(n => MethodCatalog.Find(catalog, n)).ToList();
         using var bank = resolved.TokenSRPath is null ? null : TokenSRBankFile.Load(resolved.TokenSRPath, config.TextConfig.HiddenSize, device);
         var maxNew = s.MaxNewTokens ?? (benchmark.Name == "mm-vet" ? 128 : 16);
-        var runner = new MethodRunner(bundle, bank, new GenerationOptions(maxNew, EosId: bundle.Tokenizer.EosId));
+        var runner = new MethodRunner(bundle, bank, new GenerationOptions(maxNew, EosId: bundle.Tokenizer.EosId), reuseProbes: true);
         runner.Validate(methods);
         IBenchmark answering = s.AnswerMode == "generate" ? new GeneratedAnswersBenchmark(benchmark) : benchmark;
         var mismatches = MethodEvaluator.Mismatches(runner, answering, methods, evaluation);

@@ -17,10 +17,12 @@ namespace Blink.Cli.Commands;
 /// testbed test questions through the evaluator (<see cref="MethodEvaluator"/>: image decoding, prompt, closed-set
 /// scoring, answer file), in interleaved rounds. Blink uses the main job's trained TokenSR bank and calibrated
 /// thresholds when the study folder has them, else an untrained bank (the same cost) and the default thresholds.
+/// The headroom methods (image + evidence crop, teacher insertion, ViCrop) are timed in the same rounds, beside their
+/// token-proportional cost: every token every decoder layer processes over all their forwards, against vanilla's.
 /// </summary>
 internal static class EvalThroughputBench
 {
-    private static readonly string[] MethodNames = ["vanilla", "blink-interp", "blink"];
+    private static readonly string[] MethodNames = ["vanilla", "blink-interp", "blink", "image+evidence", "teacher-evidence", "teacher-salient", "vicrop-crop", "vicrop"];
 
     public static void Run(BenchReport report, ModelBundle bundle, Device device, int questions, int rounds, string studyFolder)
     {
@@ -40,7 +42,9 @@ internal static class EvalThroughputBench
             var (tauNote, calibrated) = Calibrated(blink, studyFolder);
             blink = calibrated;
             blink.Validate(config);
-            var catalog = MethodCatalog.Standard(blink);
+            var layers = config.TextConfig.NumHiddenLayers;
+            var insertLayer = Math.Clamp(layers / 2, blink.FirstLayer, blink.LastLayer);
+            IReadOnlyList<MethodSpec> catalog = [.. MethodCatalog.Standard(blink), .. MethodCatalog.Headroom(blink, ViCropOptions.ForModel(layers), insertLayer)];
             var methods = MethodNames.Select(n => MethodCatalog.Find(catalog, n)).ToArray();
             var runner = new MethodRunner(bundle, bank);
             var evaluator = new MethodEvaluator(runner);
@@ -58,19 +62,40 @@ internal static class EvalThroughputBench
             var measured = InterleavedRounds.Run(methods.Select(m => new BenchCase(m.Name, () => Answer(m, items))).ToArray(), 0, rounds,
                 p => AnsiConsole.MarkupLineInterpolated($"  {p}"));
             var vanilla = measured[0];
+            // Tokens, forwards and vision passes per question, from one pass over a few questions (they vary little).
+            var probe = items.Take(Math.Min(10, items.Count)).ToArray();
+            var costs = methods.Select(m =>
+            {
+                var answers = probe.Select((item, i) =>
+                {
+                    using var image = item.Image.Decode();
+                    return runner.Answer(m, new MethodInput(image, item.Prompt, i, item.Evidence, benchmark.CandidateAnswers(item)));
+                }).ToArray();
+                return (Tokens: answers.Average(a => (double)a.TokensAllForwards), Passes: answers.Average(a => (double)a.VisionPasses), Forwards: answers.Average(a => (double)a.Forwards));
+            }).ToArray();
             report.Section($"Evaluation throughput (testbed test split, {items.Count} questions, closed-set answers, {rounds} interleaved rounds)",
-                ["method", "questions/s (median)", "ms per question", "wall s per pass (median)", "time vs vanilla (paired median [95% CI])"],
-                measured.Select(m => new[]
+                ["method", "questions/s (median)", "ms per question", "wall s per pass (median)", "time vs vanilla (paired median [95% CI])",
+                    "tokens Σ layers, all forwards", "forwards", "vision passes", "token-proportional cost", "time / token-proportional"],
+                measured.Select((m, i) => new[]
                 {
                     m.Name, BenchReport.F(items.Count / (m.Median / 1000), 2), BenchReport.Ms(m.Median / items.Count), BenchReport.F(m.Median / 1000, 2),
                     ReferenceEquals(m, vanilla) ? "1" : BenchReport.Interval(PairedStatistics.Ratio(vanilla, m)),
+                    BenchReport.F(costs[i].Tokens, 0), BenchReport.F(costs[i].Forwards, 1), BenchReport.F(costs[i].Passes, 1),
+                    BenchReport.F(costs[i].Tokens / costs[0].Tokens, 2), BenchReport.F(m.Median / vanilla.Median / (costs[i].Tokens / costs[0].Tokens), 2),
                 }),
                 $"Through MethodEvaluator.Answer (image decode, prompt, closed-set candidate scoring, answer file) with the embedded model {bundle.ModelId}. " +
-                $"Blink: layers {blink.FirstLayer}–{blink.LastLayer}, p = {blink.PatchSize}; {tauNote}; {bankNote}.");
+                $"Blink: layers {blink.FirstLayer}–{blink.LastLayer}, p = {blink.PatchSize}; {tauNote}; {bankNote}. Insertions after layer {insertLayer}; ViCrop reads layer {layers / 2}. " +
+                "Token-proportional cost: tokens summed over layers and over every forward a method runs (attention probes and crop teachers stop after the layer they read), divided by vanilla's; " +
+                "time / token-proportional is the measured time ratio over it (target ≤ 1.1 for teacher insertion, image + crop and ViCrop). Each separately run probe forward also runs the vision tower once.");
             report.Data("eval_throughput", new
             {
                 questions = items.Count, rounds, tokensr = bankNote, thresholds = tauNote,
-                methods = measured.Select(m => new { measurement = BenchReport.ToJson(m), questions_per_second = items.Count / (m.Median / 1000) }).ToArray(),
+                methods = measured.Select((m, i) => new
+                {
+                    measurement = BenchReport.ToJson(m), questions_per_second = items.Count / (m.Median / 1000),
+                    tokens_all_forwards = costs[i].Tokens, forwards = costs[i].Forwards, vision_passes = costs[i].Passes,
+                    token_proportional_cost = costs[i].Tokens / costs[0].Tokens,
+                }).ToArray(),
             });
         }
         finally

@@ -126,7 +126,7 @@ internal static class StudyCommand
         var (bank, tokensrCurve) = TrainTokenSR(bundle, blink, s, Path.Combine(folder, "tokensr"), printer, cts.Token);
         using var _ = bank;
 
-        var runner = new MethodRunner(bundle, bank);
+        var runner = new MethodRunner(bundle, bank, reuseProbes: true);
         var methods = MethodCatalog.Standard(blink);
         Stage($"evaluating {methods.Count} methods on {testItems.Count} test questions");
         var evalOptions = new EvaluationOptions(Path.Combine(folder, "eval"));

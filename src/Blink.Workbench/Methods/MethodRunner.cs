@@ -19,8 +19,11 @@ public sealed class MethodRunner
     private readonly TokenSRBank? _tokenSR;
     private readonly GenerationOptions _generation;
 
-    public MethodRunner(ModelBundle bundle, TokenSRBank? tokenSR = null, GenerationOptions? generation = null)
+    /// <param name="reuseProbes">Keep each question's attention probe for the next method that needs it (an evaluation of several
+    /// methods over the same questions); its measured time is still charged to every method. Off for timing benchmarks.</param>
+    public MethodRunner(ModelBundle bundle, TokenSRBank? tokenSR = null, GenerationOptions? generation = null, bool reuseProbes = false)
     {
+        _reuseProbes = reuseProbes;
         _bundle = bundle;
         _tokenSR = tokenSR;
         _generation = generation ?? new GenerationOptions(16, EosId: bundle.Tokenizer.EosId);
@@ -138,6 +141,7 @@ public sealed class MethodRunner
     }
 
     private readonly Dictionary<string, CropWindow> _probes = [];
+    private readonly bool _reuseProbes;
     private TimeSpan _reusedProbeTime;
 
     /// <summary>
@@ -149,6 +153,7 @@ public sealed class MethodRunner
     private CropWindow Locate(MethodSpec method, MethodInput input, RegionSource source)
     {
         var options = method.ViCrop ?? throw new ArgumentException($"Method '{method.Name}' locates a region but has no ViCrop options.");
+        if (!_reuseProbes) return new RelativeAttentionLocator(_bundle, options).Locate(input.Image, input.Question, source);
         var key = ProbeKey(input, source, options);
         if (_probes.TryGetValue(key, out var kept))
         {

@@ -70,6 +70,23 @@ public class HeadroomMethodsTests(HeadroomFixture f) : IClassFixture<HeadroomFix
         m.Kind == MethodKind.Blink ? (m.Blink!.Scale * m.Blink.PatchSize) * (m.Blink.Scale * m.Blink.PatchSize) * (f.Bundle.Model.DecoderLayerCount - 1 - m.Blink.FirstLayer) : 0;
 
     [Fact]
+    public void ReusedProbes_GiveTheSameAnswersAndCosts()
+    {
+        var reusing = new MethodRunner(f.Bundle, reuseProbes: true);
+        foreach (var name in new[] { "vicrop", "vicrop-crop", "teacher-vicrop" })
+        {
+            var alone = f.Runner.Answer(M(name), f.Input(4));
+            var first = reusing.Answer(M(name), f.Input(4));
+            var again = reusing.Answer(M(name), f.Input(4));
+            Assert.Equal(alone.ChoiceScores, first.ChoiceScores);
+            Assert.Equal(alone.ChoiceScores, again.ChoiceScores);
+            Assert.Equal(alone.TokensAllForwards, again.TokensAllForwards);
+            Assert.Equal(alone.Forwards, again.Forwards);
+            Assert.Equal(alone.VisionPasses, again.VisionPasses);
+        }
+    }
+
+    [Fact]
     public void ImageAndEvidence_SeesTheZoomOraclesCropAsItsSecondImage()
     {
         // The crop alone through the two-image code path with one view is the zoom oracle, bit for bit.
