@@ -206,7 +206,8 @@ public sealed class HeadroomDecomposition
             Representations.Select((_, r) => Cell(i, r, category)?.Delta * 100 ?? double.NaN).ToArray(),
             Representations.Select((_, r) => Cell(i, r, category)?.DeltaLower * 100 ?? double.NaN).ToArray(),
             Representations.Select((_, r) => Cell(i, r, category)?.DeltaUpper * 100 ?? double.NaN).ToArray())).ToArray();
-        return CategoryBarChart.Create(Representations, series, "Δ accuracy vs vanilla by region source and representation (95% CI)", "Δ vs vanilla (points)");
+        // Short axis labels: the chart's category axis has room for about a word each.
+        return CategoryBarChart.Create(["interp.", "TokenSR", "teacher", "crop", "image+crop"], series, "Δ accuracy vs vanilla by region source and representation (95% CI)", "Δ vs vanilla (points)");
     }
 
     /// <summary>Writes decomposition.{md,json,png} into <paramref name="folder"/>; returns the markdown's path.</summary>
