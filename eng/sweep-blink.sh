@@ -20,7 +20,7 @@ run() { # name, then blink eval options
   mkdir -p "$out/$name/answers"
   [ -f "$out/$name/answers/vanilla.jsonl" ] || cp artifacts/study/eval/answers/vanilla.jsonl "$out/$name/answers/vanilla.jsonl"
   blink eval --benchmark testbed --data "$data" --out "$out/$name" --method vanilla "$@" > "$out/$name.log" 2>&1
-  awk -F'|' -v n="$name" '$3 ~ / all / && $2 !~ /vanilla/ { gsub(/^ +| +$/, "", $2); print "| " n " | " $2 " |" $5 "|" $6 "|" $7 "|" $8 "|" $10 "|" }' "$out/$name/results.md" >> "$summary"
+  awk -F'|' -v n="$name" '$3 ~ / all / && $2 !~ /vanilla/ { gsub(/^ +| +$/, "", $2); print "| " n " | " $2 " |" $5 "|" $6 "|" $7 "|" $9 "|" $11 "|" }' "$out/$name/results.md" >> "$summary"
 }
 # The study's TokenSR bank covers the pilot's band; Blink with TokenSR is swept inside it, Blink-interp also outside.
 read -r first last < <(/usr/bin/env python3 -c "import json;d=json.load(open('${bank%.safetensors}.json'));print(min(d['layers']),max(d['layers']))")
@@ -39,4 +39,5 @@ for tau in 0.1 0.3 0.5 0.7; do
 done
 # Region size p = 4 (2×2 regions of the 8×8 grid) with interpolation.
 run "p-4" --blink-layers "$first-$last" --patch 4 --method blink-interp
+python3 eng/adjust-sweep.py "$summary"
 cat "$summary"

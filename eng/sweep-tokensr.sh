@@ -39,9 +39,10 @@ run() { # width steps samples
 import json;d=json.load(open('$out/$name/tokensr.json'))
 m=lambda x: sum(x.values())/len(x)
 print(f\"{m(d['val_loss']):.3f} / {m(d['interp_val_loss']):.3f}\")")
-  awk -F'|' -v w="$w" -v s="$s" -v n="$n" -v kl="$kl" '$3 ~ / all / && $2 ~ /blink/ { print "| " w " | " s " | " n " | " kl " |" $5 "|" $6 "|" $7 "|" $8 "|" }' "$out/$name/results.md" >> "$summary"
+  awk -F'|' -v w="$w" -v s="$s" -v n="$n" -v kl="$kl" '$3 ~ / all / && $2 ~ /blink/ { print "| " w " | " s " | " n " | " kl " |" $5 "|" $6 "|" $7 "|" $9 "|" }' "$out/$name/results.md" >> "$summary"
 }
 for w in $widths; do run "$w" "$default_steps" "$default_samples"; done
 for s in $steps_list; do [ "$s" = "$default_steps" ] || run "$default_width" "$s" "$default_samples"; done
 for n in $samples_list; do [ "$n" = "$default_samples" ] || run "$default_width" 1600 "$n"; done
+python3 eng/adjust-sweep.py "$summary"
 cat "$summary"
