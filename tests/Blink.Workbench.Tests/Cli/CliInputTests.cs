@@ -139,4 +139,14 @@ public sealed class CliInputTests
         Assert.True(File.Exists(Path.Combine(run + "-2", "answers", "blink-interp.jsonl")));
         Assert.Equal(before, File.ReadAllBytes(Path.Combine(run, "answers", "vanilla.jsonl")));
     }
+
+    [Fact]
+    public void HeadroomOptions_AreCheckedBeforeTheModelLoads()
+    {
+        AssertError(CliRunner.Run("eval", "--method", "vicrop", "--vicrop-windows", "0.5,1.0", "--limit", "1"), "--vicrop-windows", "a crop window must be smaller than the image");
+        AssertError(CliRunner.Run("eval", "--method", "vicrop", "--vicrop-windows", "half", "--limit", "1"), "'half' is not a number");
+        AssertError(CliRunner.Run("eval", "--method", "vicrop", "--vicrop-layer", "9", "--limit", "1"), "ViCrop layer 9 is outside the model's decoder layers 0..5");
+        AssertError(CliRunner.Run("eval", "--method", "teacher-salient", "--insert-layer", "5", "--limit", "1"), "--insert-layer 5", "between 0 and 4");
+        AssertError(CliRunner.Run("chat", "--method", "vicrop", "--generic-prompt", "zorblax", "what color is the small star ?"), "tokenizes to nothing the model knows");
+    }
 }
