@@ -111,9 +111,10 @@ public sealed class HeadroomDecomposition
             return lines;
         }
         if (Cell(2, 4) is { } both)
-            lines.Add($"Context: with the whole image kept before the crop (two images) the evidence gains {Pp(both)} points, {Share(both)} of the headroom; " +
-                      (both.Delta < oracle.Delta ? $"{Num((oracle.Delta - both.Delta) * 100)} points below the crop alone (point estimates), so the oracle's gain does not come from dropping the context."
-                                                 : $"{Num((both.Delta - oracle.Delta) * 100)} points above the crop alone (point estimates): the context adds to the crop."));
+            lines.Add($"Context: with the whole image kept before the crop (two images) the evidence gains {Pp(both)} points, {Share(both)} of the headroom, so " +
+                      (both.DeltaLower > 0 ? "most of the oracle's gain comes from the crop's pixels, not from dropping the context; " : "the crop's gain does not survive showing the image too; ") +
+                      (both.Delta < oracle.Delta ? $"showing the image as well costs {Num((oracle.Delta - both.Delta) * 100)} points against the crop alone (point estimates)."
+                                                 : $"the image adds {Num((both.Delta - oracle.Delta) * 100)} points to the crop alone (point estimates)."));
         var inserted = new[] { 0, 1, 2 }.Select(r => Cell(2, r)).Where(c => c is not null).Select(c => c!).ToArray();
         if (inserted.Length > 0)
         {
@@ -139,7 +140,7 @@ public sealed class HeadroomDecomposition
         {
             var best = crops.MaxBy(c => c.Delta)!;
             lines.Add($"Which region: with the crop alone at the input, {string.Join(" and ", crops.Select(c => $"the {c.Source} window gives {Pp(c)} points ({Share(c)} of the headroom, {Verdict(c)})"))}: " +
-                      $"choosing the region without the answer's box loses {Share(1 - best.ShareOfHeadroom)} of the headroom at best.");
+                      $"without the answer's box the best located crop recovers {Share(best)} of the headroom.");
         }
         if (Cell(1, 4) is { } vicrop)
             lines.Add($"ViCrop (image + relative-attention crop, two images) gives {Pp(vicrop)} points ({Share(vicrop)} of the headroom, {Verdict(vicrop)}).");
@@ -231,6 +232,6 @@ public sealed class HeadroomDecomposition
     private static string Pct(double v) => double.IsFinite(v) ? (v * 100).ToString("0.0", CultureInfo.InvariantCulture) : "—";
     private static string Num(double v) => v.ToString("0.0", CultureInfo.InvariantCulture);
     private static string Signed(double v) => double.IsFinite(v) ? (v >= 0 ? "+" : "−") + Math.Abs(v).ToString("0.0", CultureInfo.InvariantCulture) : "—";
-    private static string P(double p) => !double.IsFinite(p) ? "—" : p < 1e-4 ? p.ToString("0.0e+0", CultureInfo.InvariantCulture) : p.ToString("0.000", CultureInfo.InvariantCulture);
+    private static string P(double p) => !double.IsFinite(p) ? "—" : p < 1e-300 ? "< 1e-300" : p < 1e-4 ? p.ToString("0.0e+0", CultureInfo.InvariantCulture) : p.ToString("0.000", CultureInfo.InvariantCulture);
     private static JsonNode? J(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
 }

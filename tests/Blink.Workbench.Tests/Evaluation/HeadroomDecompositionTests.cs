@@ -46,6 +46,7 @@ public class HeadroomDecompositionTests
         Assert.Contains("The ceiling does not help significantly, so no TokenSR trained to match these targets can.", flat);
         Assert.Contains("the salient window gives +10.0", flat);
         Assert.Contains("20% of the headroom", flat);
+        Assert.Contains("the best located crop recovers 20% of the headroom", flat);
 
         var helps = string.Join("\n", HeadroomDecomposition.From(Table(teacher: 70)).Statements());
         Assert.Contains("The ceiling helps", helps);
