@@ -249,7 +249,7 @@ public sealed class MmBenchBenchmark : IBenchmark
 
         string xlsx = Path.Combine(outputDirectory, experimentName + ".xlsx");
         string tsv = Path.Combine(outputDirectory, experimentName + ".tsv");
-        SimpleXlsxWriter.Write(xlsx, header, table);
+        SubmissionSpreadsheet.Write(xlsx, header, table);
         var sb = new StringBuilder();
         sb.Append(string.Join('\t', header)).Append('\n');
         foreach (var cells in table)
