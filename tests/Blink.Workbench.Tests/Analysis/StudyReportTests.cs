@@ -1,3 +1,4 @@
+using Blink.Workbench.Tests.Browser;
 using Blink.Workbench.Analysis;
 using Blink.Workbench.Evaluation;
 using Blink.Workbench.Methods;
@@ -103,7 +104,7 @@ public class StudyReportTests
         Assert.Equal(StudyReport.Build(linked).ToHtml(), StudyReport.Build(rebuilt).ToHtml());
 
         var path = StudyRunFolder.RebuildReport(folder);
-        var result = await Reporting.HeadlessBrowser.CheckPageAsync(path, new Reporting.BrowserPageOptions
+        var result = await HeadlessBrowser.CheckPageAsync(path, new BrowserPageOptions
         {
             ExpectedSelector = ".plot-container",
             ExpectedCount = report.FigureCount,

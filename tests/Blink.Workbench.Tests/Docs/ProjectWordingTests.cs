@@ -6,7 +6,7 @@ namespace Blink.Workbench.Tests.Docs;
 /// <summary>
 /// The project's texts speak of the project (what it is, how to use it, what it measured), not of how it was built:
 /// the word "session" as in "session 11" or "this session" stays out of README.md, docs/, notebooks/, src/ and
-/// tests/. Technical uses are allowed: a C# identifier in code (a DevTools protocol session in HeadlessBrowser,
+/// tests/. Technical uses are allowed: a C# identifier in code (a DevTools protocol session,
 /// the notebook runner's ScriptSession) and prose about a DevTools, HTTP, WebSocket, kernel or notebook script session.
 /// </summary>
 public class ProjectWordingTests

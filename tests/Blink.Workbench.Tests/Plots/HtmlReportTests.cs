@@ -1,3 +1,4 @@
+using Blink.Workbench.Tests.Browser;
 using Blink.Workbench.IO;
 using System.Text.RegularExpressions;
 using Blink.Workbench.Plots;

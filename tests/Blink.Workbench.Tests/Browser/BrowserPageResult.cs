@@ -1,4 +1,4 @@
-namespace Blink.Workbench.Reporting;
+namespace Blink.Workbench.Tests.Browser;
 
 /// <summary>What a headless browser saw when it opened a page.</summary>
 public sealed record BrowserPageResult

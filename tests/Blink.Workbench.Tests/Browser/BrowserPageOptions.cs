@@ -1,4 +1,4 @@
-namespace Blink.Workbench.Reporting;
+namespace Blink.Workbench.Tests.Browser;
 
 /// <summary>How <see cref="HeadlessBrowser"/> opens and inspects a page.</summary>
 public sealed record BrowserPageOptions
