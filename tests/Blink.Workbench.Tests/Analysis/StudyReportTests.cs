@@ -5,6 +5,7 @@ using Blink.Workbench.Methods;
 using Blink.Workbench.Plots;
 using Blink.Workbench.Reporting;
 using Blink.Workbench.Tests.Plots;
+using Blink.Workbench.Imaging;
 
 namespace Blink.Workbench.Tests.Analysis;
 

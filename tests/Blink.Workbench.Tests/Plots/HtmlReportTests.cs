@@ -3,6 +3,7 @@ using Blink.Workbench.IO;
 using System.Text.RegularExpressions;
 using Blink.Workbench.Plots;
 using Blink.Workbench.Reporting;
+using Blink.Workbench.Imaging;
 
 namespace Blink.Workbench.Tests.Plots;
 

@@ -23,6 +23,13 @@ public sealed class TestbedGenerator
 
     public TestbedOptions Options { get; }
 
+    /// <summary>
+    /// The generator for a model: scenes drawn at its vision tower's input size and patch grid (so evidence boxes map
+    /// onto whole visual tokens), with <paramref name="options"/>' other knobs (the defaults when null).
+    /// </summary>
+    public static TestbedGenerator ForModel(Models.LlavaConfig config, TestbedOptions? options = null) =>
+        new((options ?? new TestbedOptions()) with { InputSize = config.VisionConfig.ImageSize, PatchSize = config.VisionConfig.PatchSize });
+
     /// <summary>Stem shared by the question id and the image file of a sample, e.g. <c>train_000042</c>.</summary>
     public static string SampleName(TestbedSplit split, int index) => $"{split.Name()}_{index:D6}";
 
