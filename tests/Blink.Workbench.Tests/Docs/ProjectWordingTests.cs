@@ -15,7 +15,7 @@ public class ProjectWordingTests
 
     private static readonly string[] TextExtensions = [".md", ".cs", ".ipynb", ".py", ".sh", ".json", ".csproj", ".props", ".txt", ".yml", ".yaml", ".dib", ".html"];
 
-    private static readonly Regex Word = new(@"(?<!\w)session(?!\w)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    private static readonly Regex Word = new(@"(?<!\w)sessions?(?!\w)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     /// <summary>Prose that names a technical session, not a stretch of the project's history.</summary>
     private static readonly Regex Technical = new(
@@ -57,7 +57,8 @@ public class ProjectWordingTests
     [InlineData("            var session = new ScriptSession(dir, formatter);", true, false)]
     [InlineData("Opens a DevTools session on the page.", false, false)]
     [InlineData("the notebook session cannot continue after a timed-out cell", false, false)]
-    [InlineData("sessions and sessionId are other words", false, false)]
+    [InlineData("the design of sessions 4–6", false, true)]
+    [InlineData("sessionId and sessionless are other words", false, false)]
     public void Detector_FlagsHistoryWording_AndLetsTechnicalUsesThrough(string line, bool csharp, bool offends) =>
         Assert.Equal(offends, Offends(line, csharp));
 
