@@ -45,13 +45,13 @@ public class FigureTests
     }
 
     [Fact]
-    public void Chart_is_a_fresh_plotly_generic_chart_each_time()
+    public void Plotly_json_carries_its_config_and_no_plotly_net_types()
     {
-        var figure = BarFigure();
-        Plotly.NET.GenericChart a = figure;
-        var b = figure.Chart;
-        Assert.NotSame(a, b);
-        Assert.Single(Plotly.NET.GenericChart.getTraces(a));
+        using var doc = JsonDocument.Parse(BarFigure().ToPlotlyJson());
+        Assert.False(doc.RootElement.GetProperty("config").GetProperty("displaylogo").GetBoolean());
+        Assert.Equal("bar", doc.RootElement.GetProperty("data")[0].GetProperty("type").GetString());
+        // The library must load in the .NET Interactive kernel, whose FSharp.Core (10.0) Plotly.NET 6 cannot use.
+        Assert.DoesNotContain(typeof(Figure).Assembly.GetReferencedAssemblies(), a => a.Name is "Plotly.NET" or "FSharp.Core");
     }
 
     [Fact]
