@@ -12,6 +12,7 @@ public static class KernelTool
     /// <summary>
     /// <c>BLINK_DOTNET_REPL</c> if set, else <c>.tools/dotnet-repl</c> in the first folder above
     /// <paramref name="startDirectory"/> that has one (what <c>./build.sh setup</c> installs), else dotnet-repl on PATH.
+    /// The runner looks above the notebook, then above its own program (a notebook outside the checkout).
     /// </summary>
     public static string? Locate(string startDirectory)
     {

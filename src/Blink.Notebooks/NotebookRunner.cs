@@ -48,13 +48,14 @@ public static class NotebookRunner
         if (QuickParameters.Inject(prepared, options.Parameters, out var parametersCell) is { } problem)
             return Failed(CellFailureKind.Parameters, problem, parametersCell, parametersCell >= 0 ? prepared.Cells[parametersCell].Id : null);
 
-        var tool = options.KernelToolPath ?? KernelTool.Locate(notebookDirectory);
-        if (tool is null || !File.Exists(tool))
-            return Failed(CellFailureKind.KernelMissing, tool is null ? KernelTool.MissingMessage(notebookDirectory) : $"the kernel driver '{tool}' does not exist.");
-
         var outputDirectory = Path.GetFullPath(options.OutputDirectory ?? Path.Combine(Path.GetTempPath(), "blink-notebook-run-" + Guid.NewGuid().ToString("N")[..8]));
         if (IsSameOrInside(outputDirectory, notebookDirectory))
             throw new ArgumentException($"The output folder '{outputDirectory}' is the notebook's own folder (or inside it); the source notebook's folder is never written. Choose another folder (e.g. artifacts/notebooks).", nameof(options));
+
+        var tool = options.KernelToolPath ?? KernelTool.Locate(notebookDirectory) ?? KernelTool.Locate(AppContext.BaseDirectory);
+        if (tool is null || !File.Exists(tool))
+            return Failed(CellFailureKind.KernelMissing, tool is null ? KernelTool.MissingMessage(notebookDirectory) : $"the kernel driver '{tool}' does not exist.");
+
         var workDirectory = Path.Combine(outputDirectory, ".kernel-" + stem + "-" + Guid.NewGuid().ToString("N")[..6]);
         Directory.CreateDirectory(workDirectory);
         try

@@ -88,8 +88,8 @@ public sealed class NotebookFailureTests
         Assert.Equal(CellFailureKind.KernelMissing, failure.Kind);
         Assert.Contains("no-such-dotnet-repl", failure.Message);
 
-        // Located the way a user's checkout is searched: nothing above a temp folder has .tools/dotnet-repl.
-        Assert.Null(KernelTool.Locate(nb.Directory) is { } found && found.Contains("/.tools/", StringComparison.Ordinal) ? found : null);
+        // The checkout's own copy is found from inside the checkout (./build.sh setup installed it).
+        Assert.Equal(Path.Combine(KernelNotebooks.RepositoryRoot, ".tools", KernelTool.Name), KernelTool.Locate(KernelNotebooks.NotebookFolder));
         Assert.Contains("./build.sh setup", KernelTool.MissingMessage(nb.Directory));
         Assert.Contains(KernelTool.Version, KernelTool.MissingMessage(nb.Directory));
     }
