@@ -97,7 +97,7 @@ nb.code("""var probe = PositionProbe.Run(bundle, new PositionProbeOptions { Ques
 probe""")
 nb.md("Each probe is scored on the held-out 30% of the questions, so with 300 questions ±10 points is noise (`blink probe position` uses 1,000). "
       "On the crop the two objects are tokens apart, yet their features do not carry the relation and the attention splits evenly between them: "
-      "the model was never taught where a token is, nor which of two named objects a question asks about (docs/findings.md).")
+      "the model was never taught where a token is, nor which of two named objects a question asks about ([docs/findings.md](../docs/findings.md), “Where the model loses the detail”).")
 nb.code(CLEANUP)
 nb.write("01-pilot-layer-attention.ipynb")
 

@@ -11,8 +11,9 @@ namespace Blink.Notebooks.Html;
 /// <summary>
 /// A self-contained, offline HTML page of an executed notebook: Markdown through Markdig, outputs in their richest
 /// MIME type. The library's chart outputs already carry plotly.js (the first chart of a kernel inlines it), so the
-/// page draws its charts with no network. Hand-written rather than nbconvert: nbconvert needs a Jupyter install, and
-/// its HTML export of .NET notebooks fails (dotnet/interactive#1990).
+/// page draws its charts with no network. Kept rather than nbconvert's HTML export: that needs a Jupyter install the
+/// tests do not have, and its page (Debian's nbconvert 6.5.3) loads require.js and MathJax from
+/// file:///usr/share/javascript, so it opens only where those Debian packages are installed.
 /// </summary>
 public static class NotebookHtmlRenderer
 {
