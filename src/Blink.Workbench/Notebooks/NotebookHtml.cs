@@ -118,7 +118,7 @@ public static class NotebookHtml
         var copy = image.Copy();
         if (box is not { } b) return copy;
         using var canvas = new SKCanvas(copy);
-        using var paint = new SKPaint { Color = Palette.Box, Style = SKPaintStyle.Stroke, StrokeWidth = Math.Max(1.5f, image.Width / 160f), IsAntialias = true };
+        using var paint = new SKPaint { Color = Palette.Box, Style = SKPaintStyle.Stroke, StrokeWidth = Math.Max(2f, MathF.Round(image.Width / 128f)), IsAntialias = false };   // axis-aligned: crisp edges
         canvas.DrawRect(SKRect.Create((float)b.X0, (float)b.Y0, (float)b.Width, (float)b.Height), paint);
         return copy;
     }

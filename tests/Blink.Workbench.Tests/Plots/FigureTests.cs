@@ -20,7 +20,7 @@ public class FigureTests
     public void Figure_html_inlines_plotly_js_exactly_once_and_loads_nothing_from_the_network()
     {
         var html = BarFigure().ToHtml();
-        Assert.Single(Regex.Matches(html, @"\* plotly\.js v2\.28\.0"));
+        Assert.Single(Regex.Matches(html, @"\* plotly\.js v" + Regex.Escape(OfflinePlotlyPage.PlotlyJsVersion) + @"\b"));
         Assert.Single(Regex.Matches(html, @"Plotly\.newPlot\(""figure-"));
         Assert.DoesNotMatch(@"<script[^>]*\bsrc\s*=", html);
         Assert.DoesNotMatch(@"<link[^>]*href\s*=\s*""https?:", html);
