@@ -37,7 +37,9 @@ public static class NotebookHtml
         sb.Append("<div class=\"blink-figure\"><div id=\"").Append(id).Append("\" style=\"width:").Append(figure.Width)
           .Append("px;height:").Append(figure.Height).Append("px;\"></div>\n<script type=\"text/javascript\">(function(){var fig=")
           .Append(json)
-          .Append(";function draw(n){if(typeof Plotly==='undefined'){if(n<200)setTimeout(function(){draw(n+1);},50);return;}Plotly.newPlot(\"")
+          .Append(";function draw(n){if(typeof Plotly==='undefined'){if(n<200){setTimeout(function(){draw(n+1);},50);}else{")
+          // After 10 s without plotly.js (the output that carried it is gone, e.g. cleared): say so instead of staying blank.
+          .Append("document.getElementById(\"").Append(id).Append("\").textContent='plotly.js is not loaded on this page: run the notebook from the top (the first chart of a kernel carries it).';}return;}Plotly.newPlot(\"")
           .Append(id).Append("\",fig.data,fig.layout,fig.config);}draw(0);})();</script></div>\n");
         return sb.ToString();
     }

@@ -22,7 +22,7 @@ public static class OfflinePlotlyPage
 
     /// <summary>
     /// A <c>div</c> plus the script drawing <paramref name="figure"/> into it. <paramref name="elementId"/> must be
-    /// unique in the page; it is chosen by the caller so output is deterministic (Plotly.NET uses random GUIDs).
+    /// unique in the page; it is chosen by the caller so output is deterministic.
     /// </summary>
     public static string FigureElement(Figure figure, string elementId)
     {
