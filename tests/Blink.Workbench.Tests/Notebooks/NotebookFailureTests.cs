@@ -126,6 +126,26 @@ public sealed class NotebookFailureTests
     }
 
     [Fact]
+    public void Blink_notebooks_run_names_the_failed_cell_keeps_the_executed_copy_and_exits_2()
+    {
+        using var nb = new TestNotebook("cli-failing").Code("var x = 1;\nx").Code("throw new InvalidOperationException(\"no data\");");
+        var path = nb.Write();
+        var before = KernelNotebooks.Snapshot(nb.NotebookDirectory);
+
+        var (code, text) = Cli.CliRunner.Run("notebooks", "run", path, "--out", nb.OutputDirectory, "--timeout", "300");
+
+        Assert.Equal(2, code);
+        Assert.Contains("failed: cli-failing.ipynb, cell 2 (id c0000001): CellError: System.InvalidOperationException: no data", text);
+        Assert.Contains("cell 1: ok", text);
+        Assert.True(File.Exists(Path.Combine(nb.OutputDirectory, "cli-failing.ipynb")), text);
+        Assert.Equal(before, KernelNotebooks.Snapshot(nb.NotebookDirectory));
+
+        var (paramCode, paramText) = Cli.CliRunner.Run("notebooks", "run", path, "--out", nb.OutputDirectory, "--param", "samples=6");
+        Assert.Equal(2, paramCode);
+        Assert.Contains("failed: cli-failing.ipynb: Parameters: parameters were given (samples) but no code cell is tagged 'parameters'.", paramText);
+    }
+
+    [Fact]
     public void Strip_clears_outputs_and_counts_but_keeps_ids_and_metadata()
     {
         using var nb = new TestNotebook().Markdown("# T").Code("Console.WriteLine(1);\n\"x\"", tags: "parameters");
