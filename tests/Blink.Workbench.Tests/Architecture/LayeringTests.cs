@@ -21,7 +21,7 @@ public sealed class LayeringTests
         ["Evaluation"],                  // questions, answers, benchmarks, scoring, method runs
         ["Training"],                    // the embedded model and TokenSR training
         ["Analysis", "Performance"],     // the pilot study, probes, the bench's measurements
-        ["Plots", "Reporting"],          // figures and the study report
+        ["Plots", "Reporting", "Notebooks"], // figures, the study report, the notebooks' display formatters
         ["Experiments"],                 // the study's chain, from testbed to report (the CLI and notebooks call it)
     ];
 
@@ -100,7 +100,7 @@ public sealed class LayeringTests
     }
 
     /// <summary>Within a layer of several namespaces only these uses are allowed (files are written through IO; the report draws with the plots).</summary>
-    private static bool SameLayerAllowed(string from, string to) => (from, to) is ("Reporting", "Plots") or ("Imaging", "IO") or ("Text", "IO");
+    private static bool SameLayerAllowed(string from, string to) => (from, to) is ("Reporting", "Plots") or ("Notebooks", "Plots") or ("Notebooks", "Reporting") or ("Imaging", "IO") or ("Text", "IO");
 
     [Fact]
     public void The_embedded_model_is_trained_without_the_method_options()
