@@ -1,3 +1,4 @@
+using Blink.Workbench.Models;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -129,7 +130,7 @@ public sealed class TokenSRTrainer
                         var (s, t) = trainData[layer];
                         using var idx = torch.tensor(BatchIndices(layer, step, (int)s.shape[0]), device: device);
                         var loss = TokenSRLoss.Compute(bank.ModuleFor(layer).forward(s.index_select(0, idx)), t.index_select(0, idx), _options.Loss, _options.Temperature);
-                        total = total is null ? loss : total + loss;
+                        total = total is null ? loss : total.Plus(loss);
                     }
                     total!.backward();
                     nn.utils.clip_grad_norm_(bank.parameters(), _options.GradientClip);
