@@ -1,0 +1,138 @@
+using Blink.Workbench.Models;
+using Mono.Cecil;
+using Mono.Cecil.Cil;
+
+namespace Blink.Workbench.Tests.Models;
+
+/// <summary>
+/// Reads the compiled library (and the CLI) for the calls that let a garbage collection free a native Scalar while
+/// libtorch still reads it (<see cref="TensorMath"/> explains the failure): an implicit number-to-Scalar conversion, a
+/// Scalar created outside TensorMath, or a call to a TorchSharp member that creates a Scalar itself (found by reading
+/// TorchSharp's own IL, so an upgrade that adds or removes such members is seen).
+/// </summary>
+public sealed class ScalarLifetimeTests
+{
+    private const string ScalarType = "TorchSharp.Scalar";
+    private const string ScalarFactories = "TorchSharp.ScalarExtensionMethods";
+
+    [Fact]
+    public void TorchSharpMembersThatCreateScalarsAreFound()
+    {
+        // The members this test exists for, as TorchSharp 0.107 implements them: a + b is add(b, 1), square() is pow(2).
+        var creating = TorchSharpScan.Value.CreatesScalar;
+        Assert.Contains(creating, m => m.StartsWith("TorchSharp.torch/Tensor TorchSharp.torch/Tensor::op_Addition(TorchSharp.torch/Tensor,TorchSharp.torch/Tensor)", StringComparison.Ordinal));
+        Assert.Contains(creating, m => m.StartsWith("TorchSharp.torch/Tensor TorchSharp.torch/Tensor::square()", StringComparison.Ordinal));
+        Assert.Contains(creating, m => m.StartsWith("TorchSharp.torch/Tensor TorchSharp.torch/Tensor::add_(TorchSharp.torch/Tensor)", StringComparison.Ordinal));
+        // And the ones that only pass the caller's Scalar on are not.
+        Assert.DoesNotContain(creating, m => m.StartsWith("TorchSharp.torch/Tensor TorchSharp.torch/Tensor::add(TorchSharp.torch/Tensor,TorchSharp.Scalar)", StringComparison.Ordinal));
+        Assert.DoesNotContain(creating, m => m.StartsWith("TorchSharp.torch/Tensor TorchSharp.torch/Tensor::mul(TorchSharp.Scalar)", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Blink.Workbench.dll")]
+    [InlineData("blink.dll")]
+    public void NoScalarIsATemporaryOfANativeCall(string assemblyFile)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, assemblyFile);
+        Assert.True(File.Exists(path), $"{path} is missing from the test output.");
+        var creating = TorchSharpScan.Value.CreatesScalar;
+        var problems = new List<string>();
+        using var module = ModuleDefinition.ReadModule(path, new ReaderParameters { AssemblyResolver = Resolver() });
+        foreach (var (method, callee, offset) in Calls(module))
+        {
+            var owner = Outermost(method.DeclaringType).FullName;
+            var where = $"{method.DeclaringType.FullName}::{method.Name} (IL_{offset:x4})";
+            var target = callee.DeclaringType.FullName;
+            if (target == ScalarType && callee.Name == "op_Implicit")
+                problems.Add($"{where}: implicit conversion to Scalar ({callee.FullName}); use a TensorMath helper");
+            else if ((target == ScalarFactories || (target == ScalarType && callee.Name == ".ctor")) && owner != typeof(TensorMath).FullName)
+                problems.Add($"{where}: creates a Scalar outside TensorMath ({callee.FullName})");
+            else if (creating.Contains(Key(callee)))
+                problems.Add($"{where}: {callee.FullName} creates a temporary Scalar inside TorchSharp; use a TensorMath helper");
+        }
+        Assert.True(problems.Count == 0, $"{assemblyFile}: {problems.Count} call(s) pass a Scalar that nothing keeps alive to libtorch:\n" + string.Join("\n", problems));
+    }
+
+    private static readonly Lazy<(HashSet<string> CreatesScalar, int Methods)> TorchSharpScan = new(ScanTorchSharp);
+
+    /// <summary>
+    /// TorchSharp's methods that create a Scalar and pass it on without keeping it (directly, or through another such
+    /// method), e.g. <c>operator +(Tensor, Tensor) → add(Tensor) → add(Tensor, 1)</c>. The factories themselves
+    /// (implicit conversions, ToScalar) return the Scalar to their caller and are judged at the caller.
+    /// </summary>
+    private static (HashSet<string>, int) ScanTorchSharp()
+    {
+        var path = typeof(TorchSharp.Scalar).Assembly.Location;
+        using var module = ModuleDefinition.ReadModule(path, new ReaderParameters { AssemblyResolver = Resolver() });
+        var callers = new Dictionary<string, HashSet<string>>();
+        var creating = new HashSet<string>();
+        var methods = 0;
+        foreach (var (method, callee, _) in Calls(module))
+        {
+            var key = Key(method);
+            methods++;
+            if (IsFactory(method)) continue;
+            var target = callee.DeclaringType.FullName;
+            if (target == ScalarFactories || (target == ScalarType && callee.Name is "op_Implicit" or ".ctor"))
+            {
+                if (!DisposesScalars(method)) creating.Add(key);
+                continue;
+            }
+            var calleeKey = Key(callee);
+            if (!callers.TryGetValue(calleeKey, out var set)) callers[calleeKey] = set = [];
+            set.Add(key);
+        }
+        // Callers of a creating method create one too (operator + → add(Tensor) → add(Tensor, 1)).
+        var queue = new Queue<string>(creating);
+        while (queue.Count > 0)
+        {
+            var m = queue.Dequeue();
+            if (!callers.TryGetValue(m, out var set)) continue;
+            foreach (var c in set)
+                if (creating.Add(c)) queue.Enqueue(c);
+        }
+        return (creating, methods);
+    }
+
+    private static bool IsFactory(MethodDefinition method) =>
+        method.DeclaringType.FullName == ScalarFactories || (method.DeclaringType.FullName == ScalarType && method.Name is "op_Implicit" or ".ctor");
+
+    /// <summary>A method that disposes Scalars it made (a <c>using</c>) keeps them alive for its calls.</summary>
+    private static bool DisposesScalars(MethodDefinition method) =>
+        method.Body.Instructions.Any(i => i.Operand is MethodReference r && r.Name == "Dispose" && r.DeclaringType.FullName is ScalarType or "System.IDisposable")
+        && !method.Body.Instructions.Any(i => i.Operand is MethodReference r && r.DeclaringType.FullName == ScalarType && r.Name == "op_Implicit");
+
+    private static IEnumerable<(MethodDefinition Method, MethodReference Callee, int Offset)> Calls(ModuleDefinition module)
+    {
+        foreach (var type in module.GetTypes())
+            foreach (var method in type.Methods)
+            {
+                if (!method.HasBody) continue;
+                foreach (var instruction in method.Body.Instructions)
+                    if (instruction.OpCode.Code is Code.Call or Code.Callvirt or Code.Newobj && instruction.Operand is MethodReference callee)
+                        yield return (method, callee, instruction.Offset);
+            }
+    }
+
+    /// <summary>The member's identity across assemblies: declaring type, name and signature, generic arguments erased.</summary>
+    private static string Key(MethodReference method)
+    {
+        var m = method is GenericInstanceMethod g ? g.ElementMethod : method;
+        var type = m.DeclaringType is GenericInstanceType gt ? gt.ElementType : m.DeclaringType;
+        return $"{m.ReturnType.FullName} {type.FullName}::{m.Name}({string.Join(",", m.Parameters.Select(p => p.ParameterType.FullName))})";
+    }
+
+    private static TypeDefinition Outermost(TypeDefinition type)
+    {
+        while (type.DeclaringType is not null) type = type.DeclaringType;
+        return type;
+    }
+
+    private static DefaultAssemblyResolver Resolver()
+    {
+        var resolver = new DefaultAssemblyResolver();
+        resolver.AddSearchDirectory(AppContext.BaseDirectory);
+        resolver.AddSearchDirectory(Path.GetDirectoryName(typeof(object).Assembly.Location)!);
+        return resolver;
+    }
+}
