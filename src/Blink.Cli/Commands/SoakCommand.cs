@@ -7,8 +7,8 @@ using Spectre.Console;
 namespace Blink.Cli.Commands;
 
 /// <summary>
-/// <c>blink bench soak</c>: thousands of answers of vanilla, Blink-interp, Blink (TokenSR) and FastV in one process
-/// while a second thread keeps the garbage collector busy (<see cref="GcSoak"/>); exits 1 on any failure, differing
+/// <c>blink bench soak</c>: thousands of answers of vanilla, Blink-interp, Blink (TokenSR) and FastV, then TokenSR
+/// training steps, in one process while a second thread keeps the garbage collector busy (<see cref="GcSoak"/>); exits 1 on any failure, differing
 /// answer or leaked tensor. <c>eng/gc-soak.sh</c> runs it under the GC settings to check.
 /// </summary>
 internal static class SoakCommand
@@ -23,16 +23,17 @@ internal static class SoakCommand
         var closedSetEvery = new Option<int>("--closed-set-every") { Description = "Every n-th round scores the closed answer set instead of decoding (0: never)", DefaultValueFactory = _ => 4 };
         var noPressure = new Option<bool>("--no-pressure") { Description = "Do not run the thread that keeps the GC busy" };
         var tokenSR = new Option<string?>("--tokensr") { Description = "A trained TokenSR bank (default: a seeded untrained one)" };
+        var trainingSteps = new Option<int>("--training-steps") { Description = "TokenSR training steps after the answers (0: none)", DefaultValueFactory = _ => 2000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the pressure thread and the untrained TokenSR bank", DefaultValueFactory = _ => 0 };
         var command = new Command("soak", "Answer thousands of questions with every decoder intervention while the GC runs beside them; fails on any error, differing answer or leak.")
         {
-            model, answers, samples, maxNewTokens, closedSetEvery, noPressure, tokenSR, seed,
+            model, answers, samples, maxNewTokens, closedSetEvery, noPressure, tokenSR, trainingSteps, seed,
         };
         device.AddTo(command);
         command.SetAction(result => CliErrors.Run(() =>
         {
             var options = new GcSoakOptions(result.GetValue(answers), result.GetValue(samples), result.GetValue(maxNewTokens), result.GetValue(closedSetEvery),
-                !result.GetValue(noPressure), result.GetValue(seed));
+                !result.GetValue(noPressure), result.GetValue(seed), result.GetValue(trainingSteps));
             options.Validate();
             var folder = result.GetValue(model)!;
             var (dev, dtype) = device.Resolve(result, folder);

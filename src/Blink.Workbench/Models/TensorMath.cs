@@ -77,6 +77,41 @@ public static class TensorMath
     /// <summary>a ·= s, in place, for a Scalar the caller keeps alive.</summary>
     public static Tensor TimesInPlace(this Tensor a, Scalar s) => a.mul_(s);
 
+    /// <summary>a ·= value, in place.</summary>
+    public static Tensor TimesInPlace(this Tensor a, double value)
+    {
+        using var s = value.ToScalar();
+        return a.mul_(s);
+    }
+
+    /// <summary>a += alpha · b, in place.</summary>
+    public static Tensor PlusInPlace(this Tensor a, Tensor b, double alpha)
+    {
+        using var s = alpha.ToScalar();
+        return a.add_(b, s);
+    }
+
+    /// <summary>a += value, in place.</summary>
+    public static Tensor PlusInPlace(this Tensor a, double value)
+    {
+        using var s = value.ToScalar();
+        return a.add_(s, One);
+    }
+
+    /// <summary>a += value · b · c, in place (addcmul_).</summary>
+    public static Tensor PlusProductInPlace(this Tensor a, Tensor b, Tensor c, double value)
+    {
+        using var s = value.ToScalar();
+        return a.addcmul_(b, c, s);
+    }
+
+    /// <summary>a += value · b / c, in place (addcdiv_).</summary>
+    public static Tensor PlusQuotientInPlace(this Tensor a, Tensor b, Tensor c, double value)
+    {
+        using var s = value.ToScalar();
+        return a.addcdiv_(b, c, s);
+    }
+
     /// <summary>a / value.</summary>
     public static Tensor DividedBy(this Tensor a, double value)
     {

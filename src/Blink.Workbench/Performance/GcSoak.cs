@@ -2,14 +2,17 @@ using System.Diagnostics;
 using Blink.Workbench.Data.Testbed;
 using Blink.Workbench.Methods;
 using Blink.Workbench.Models;
+using Blink.Workbench.Training;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Blink.Workbench.Performance;
 
 /// <summary>
 /// Object lifetimes under the garbage collector a user's process really has: thousands of answers through
 /// <see cref="MethodRunner"/> (the path notebooks, <c>blink chat</c> and <c>blink eval</c> take) for vanilla,
-/// Blink-interp, Blink with TokenSR and FastV in turn, with <see cref="GcPressure"/> collecting beside them. A managed
+/// Blink-interp, Blink with TokenSR and FastV in turn, then TokenSR training steps, with <see cref="GcPressure"/>
+/// collecting beside them. A managed
 /// object freed while a native call still reads it shows as an exception from libtorch, a crash, or an answer that
 /// differs from the first answer of the same method to the same question.
 /// </summary>
@@ -39,6 +42,39 @@ public static class GcSoak
         var bank = new TokenSRBank(Enumerable.Range(blink.FirstLayer, blink.LastLayer - blink.FirstLayer + 1), config.TextConfig.HiddenSize, TokenSRBank.DefaultWidth(config.TextConfig.HiddenSize));
         bank.to(bundle.Model.Device, bundle.Model.DType);
         return bank;
+    }
+
+    /// <summary>
+    /// TokenSR training steps on seeded random patches of the model's width (the update path of <c>blink train-tokensr</c>
+    /// and notebook 02: TokenSR forward, KL loss, backward, gradient clipping, <see cref="ScalarSafeAdamW"/>).
+    /// </summary>
+    private static int Train(ModelBundle bundle, GcSoakOptions options, ref string? failure)
+    {
+        if (options.TrainingSteps == 0) return 0;
+        var hidden = bundle.Model.Config.TextConfig.HiddenSize;
+        torch.manual_seed(options.Seed);
+        using var bank = new TokenSRBank([0], hidden, TokenSRBank.DefaultWidth(hidden));
+        using var optimizer = new ScalarSafeAdamW(bank.parameters(), lr: 1e-3, weight_decay: 0.01);
+        using var student = torch.randn(8, hidden, 2, 2);
+        using var teacher = torch.randn(8, hidden, 4, 4);
+        bank.train();
+        for (var step = 0; step < options.TrainingSteps; step++)
+        {
+            try
+            {
+                using var scope = NewDisposeScope();
+                optimizer.zero_grad();
+                TokenSRLoss.Compute(bank.forward((0, student)), teacher, TokenSRLossKind.KL).backward();
+                nn.utils.clip_grad_norm_(bank.parameters(), 1.0);
+                optimizer.step();
+            }
+            catch (Exception e)
+            {
+                failure = $"training step {step + 1}: {e.GetType().Name}: {e.Message}\n{e.StackTrace}";
+                return step;
+            }
+        }
+        return options.TrainingSteps;
     }
 
     public static GcSoakResult Run(ModelBundle bundle, GcSoakOptions options, TokenSRBank? tokenSR = null, Action<string>? progress = null)
@@ -94,9 +130,10 @@ public static class GcSoak
                         mismatches.Add($"answer {i + 1} ({methods[m].Name}, question {s}): \"{text}\", first \"{expected}\"");
                     if ((i + 1) % 500 == 0) progress?.Invoke($"{i + 1}/{options.Answers} answers, {clock.Elapsed.TotalSeconds:0} s, GCs {string.Join("/", Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - gcBefore[g]))}");
                 }
+                var trained = failure is null ? Train(bundle, options, ref failure) : 0;
                 clock.Stop();
                 var collections = Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - gcBefore[g]).ToArray();
-                return new GcSoakResult(answers, decodes, methods.Select(x => x.Name).ToArray(), GcPressure.Describe(), collections, pressure?.Requests ?? 0,
+                return new GcSoakResult(answers, decodes, trained, methods.Select(x => x.Name).ToArray(), GcPressure.Describe(), collections, pressure?.Requests ?? 0,
                     mismatches, stats.ThreadTotalLiveCount - liveBefore, clock.Elapsed, failure);
             }
         }

@@ -23,6 +23,7 @@ public sealed class ScalarLifetimeTests
         Assert.Contains(creating, m => m.StartsWith("TorchSharp.torch/Tensor TorchSharp.torch/Tensor::op_Addition(TorchSharp.torch/Tensor,TorchSharp.torch/Tensor)", StringComparison.Ordinal));
         Assert.Contains(creating, m => m.StartsWith("TorchSharp.torch/Tensor TorchSharp.torch/Tensor::square()", StringComparison.Ordinal));
         Assert.Contains(creating, m => m.StartsWith("TorchSharp.torch/Tensor TorchSharp.torch/Tensor::add_(TorchSharp.torch/Tensor)", StringComparison.Ordinal));
+        Assert.Contains(creating, m => m.StartsWith("TorchSharp.torch/Tensor TorchSharp.Modules.AdamW::step(", StringComparison.Ordinal));
         // And the ones that only pass the caller's Scalar on are not.
         Assert.DoesNotContain(creating, m => m.StartsWith("TorchSharp.torch/Tensor TorchSharp.torch/Tensor::add(TorchSharp.torch/Tensor,TorchSharp.Scalar)", StringComparison.Ordinal));
         Assert.DoesNotContain(creating, m => m.StartsWith("TorchSharp.torch/Tensor TorchSharp.torch/Tensor::mul(TorchSharp.Scalar)", StringComparison.Ordinal));
@@ -49,6 +50,8 @@ public sealed class ScalarLifetimeTests
                 problems.Add($"{where}: creates a Scalar outside TensorMath ({callee.FullName})");
             else if (creating.Contains(Key(callee)))
                 problems.Add($"{where}: {callee.FullName} creates a temporary Scalar inside TorchSharp; use a TensorMath helper");
+            else if (CreatedTorchSharpType(callee) is { } made && EntryPointsCreatingScalars(made, creating).FirstOrDefault() is { } entry)
+                problems.Add($"{where}: makes a {made.FullName}, whose {entry} creates temporary Scalars inside TorchSharp (e.g. use ScalarSafeAdamW for AdamW)");
         }
         Assert.True(problems.Count == 0, $"{assemblyFile}: {problems.Count} call(s) pass a Scalar that nothing keeps alive to libtorch:\n" + string.Join("\n", problems));
     }
@@ -94,6 +97,33 @@ public sealed class ScalarLifetimeTests
         return (creating, methods);
     }
 
+    /// <summary>The TorchSharp class a constructor or factory call returns (torch.optim.AdamW(…) → AdamW), if any.</summary>
+    private static TypeDefinition? CreatedTorchSharpType(MethodReference callee)
+    {
+        var type = callee.Name == ".ctor" ? callee.DeclaringType : callee.ReturnType;
+        if (type.Scope?.Name is not ("TorchSharp" or "TorchSharp.dll") || type.IsValueType || type.IsGenericParameter) return null;
+        try
+        {
+            return type.Resolve();
+        }
+        catch (AssemblyResolutionException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The overrides reached only by virtual dispatch, which the call graph does not follow: an optimizer's <c>step</c>,
+    /// a module's <c>forward</c> (the caller names the base member, the object decides what runs).
+    /// </summary>
+    private static IEnumerable<string> EntryPointsCreatingScalars(TypeDefinition type, HashSet<string> creating)
+    {
+        for (var t = type; t is not null && t.Module.Assembly.Name.Name == "TorchSharp"; t = t.BaseType?.Resolve())
+            foreach (var m in t.Methods)
+                if (m.IsVirtual && m.Name is "step" or "forward" && creating.Contains(Key(m)))
+                    yield return $"{t.FullName}::{m.Name}";
+    }
+
     private static bool IsFactory(MethodDefinition method) =>
         method.DeclaringType.FullName == ScalarFactories || (method.DeclaringType.FullName == ScalarType && method.Name is "op_Implicit" or ".ctor");
 
@@ -109,7 +139,8 @@ public sealed class ScalarLifetimeTests
             {
                 if (!method.HasBody) continue;
                 foreach (var instruction in method.Body.Instructions)
-                    if (instruction.OpCode.Code is Code.Call or Code.Callvirt or Code.Newobj && instruction.Operand is MethodReference callee)
+                    // ldftn: a lambda handed to a helper (AdamW.step's body is one) runs as if called here.
+                    if (instruction.OpCode.Code is Code.Call or Code.Callvirt or Code.Newobj or Code.Ldftn or Code.Ldvirtftn && instruction.Operand is MethodReference callee)
                         yield return (method, callee, instruction.Offset);
             }
     }
