@@ -46,7 +46,7 @@ public static class GcSoak
 
     /// <summary>
     /// TokenSR training steps on seeded random patches of the model's width (the update path of <c>blink train-tokensr</c>
-    /// and notebook 02: TokenSR forward, KL loss, backward, gradient clipping, <see cref="ScalarSafeAdamW"/>).
+    /// and notebook 02: TokenSR forward, KL loss, backward, gradient clipping, <see cref="Training.AdamW"/>).
     /// </summary>
     private static int Train(ModelBundle bundle, GcSoakOptions options, ref string? failure)
     {
@@ -54,7 +54,7 @@ public static class GcSoak
         var hidden = bundle.Model.Config.TextConfig.HiddenSize;
         torch.manual_seed(options.Seed);
         using var bank = new TokenSRBank([0], hidden, TokenSRBank.DefaultWidth(hidden));
-        using var optimizer = new ScalarSafeAdamW(bank.parameters(), lr: 1e-3, weight_decay: 0.01);
+        using var optimizer = new Training.AdamW(bank.parameters(), lr: 1e-3, weight_decay: 0.01);
         using var student = torch.randn(8, hidden, 2, 2);
         using var teacher = torch.randn(8, hidden, 4, 4);
         bank.train();
@@ -130,11 +130,12 @@ public static class GcSoak
                         mismatches.Add($"answer {i + 1} ({methods[m].Name}, question {s}): \"{text}\", first \"{expected}\"");
                     if ((i + 1) % 500 == 0) progress?.Invoke($"{i + 1}/{options.Answers} answers, {clock.Elapsed.TotalSeconds:0} s, GCs {string.Join("/", Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - gcBefore[g]))}");
                 }
+                var drift = stats.ThreadTotalLiveCount - liveBefore;
                 var trained = failure is null ? Train(bundle, options, ref failure) : 0;
                 clock.Stop();
                 var collections = Enumerable.Range(0, 3).Select(g => GC.CollectionCount(g) - gcBefore[g]).ToArray();
                 return new GcSoakResult(answers, decodes, trained, methods.Select(x => x.Name).ToArray(), GcPressure.Describe(), collections, pressure?.Requests ?? 0,
-                    mismatches, stats.ThreadTotalLiveCount - liveBefore, clock.Elapsed, failure);
+                    mismatches, drift, clock.Elapsed, failure);
             }
         }
         finally

@@ -8,7 +8,7 @@ namespace Blink.Workbench.Performance;
 /// <param name="Collections">Collections of generation 0, 1 and 2 during the soak.</param>
 /// <param name="PressureRequests">Collections the pressure thread asked for.</param>
 /// <param name="Mismatches">Answers that differed from the first answer of the same method to the same question.</param>
-/// <param name="LiveTensorDrift">Live tensors on the model thread after the soak minus before (0: nothing leaked).</param>
+/// <param name="LiveTensorDrift">Live tensors on the model thread after the answers minus after their first round (0: nothing leaked).</param>
 /// <param name="Failure">The first exception (method, answer number, message, stack), or null when every answer completed.</param>
 public sealed record GcSoakResult(
     int Answers, int Decodes, int TrainingSteps, IReadOnlyList<string> Methods, string GcMode, int[] Collections, long PressureRequests,

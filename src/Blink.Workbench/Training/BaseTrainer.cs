@@ -52,7 +52,7 @@ public sealed class BaseTrainer
         var grid = config.VisionConfig.GridSize;
         var positionHead = _options.PatchPositionLossWeight > 0 ? nn.Linear(config.TextConfig.HiddenSize, 2 * grid) : null;
         var headParameters = positionHead is null ? patchHead.parameters() : patchHead.parameters().Concat(positionHead.parameters());
-        var optimizer = new ScalarSafeAdamW(model.parameters().Concat(headParameters), lr: _options.LearningRate, weight_decay: _options.WeightDecay);
+        var optimizer = new AdamW(model.parameters().Concat(headParameters), lr: _options.LearningRate, weight_decay: _options.WeightDecay);
         var visionSteps = _options.VisionSteps;
         var totalSteps = visionSteps + _options.Steps;
         var state = new TrainerState(0, [], OptionsJson);

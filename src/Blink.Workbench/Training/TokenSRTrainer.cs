@@ -75,7 +75,7 @@ public sealed class TokenSRTrainer
         var width = _options.Width ?? TokenSRBank.DefaultWidth(pairs.HiddenSize);
         var bank = new TokenSRBank(layers, pairs.HiddenSize, width, scale);
         bank.to(device);
-        var optimizer = new ScalarSafeAdamW(bank.parameters(), lr: _options.LearningRate, weight_decay: _options.WeightDecay);
+        var optimizer = new AdamW(bank.parameters(), lr: _options.LearningRate, weight_decay: _options.WeightDecay);
         var optionsText = JsonSerializer.Serialize(_options with { EvalEvery = 0, CheckpointEvery = 0 });
         var threads = torch.get_num_threads();
         var state = new TrainerState(0, cacheKey, optionsText, [], threads);

@@ -1,11 +1,10 @@
-using Blink.Workbench.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Blink.Workbench.Tests.Training;
 
 [Collection("Torch")]
-public sealed class ScalarSafeAdamWTests
+public sealed class AdamWTests
 {
     [Theory]
     [InlineData(0.0, false, false)]
@@ -17,7 +16,7 @@ public sealed class ScalarSafeAdamWTests
         using var reference = Seeded();
         using var safe = Seeded();
         using var a = torch.optim.AdamW(reference.parameters(), lr: 0.01, weight_decay: weightDecay, amsgrad: amsgrad, maximize: maximize);
-        using var b = new ScalarSafeAdamW(safe.parameters(), lr: 0.01, weight_decay: weightDecay, amsgrad: amsgrad, maximize: maximize);
+        using var b = new Blink.Workbench.Training.AdamW(safe.parameters(), lr: 0.01, weight_decay: weightDecay, amsgrad: amsgrad, maximize: maximize);
         for (var step = 0; step < 12; step++)
         {
             Step(reference, a, step);
@@ -27,13 +26,13 @@ public sealed class ScalarSafeAdamWTests
     }
 
     [Fact]
-    public void ItsStateFileContinuesInTorchSharpsAdamWAndBack()
+    public void ItsStateFileContinuesInTorchSharpsAdamW()
     {
         var path = Path.Combine(Path.GetTempPath(), $"blink-adamw-{Environment.ProcessId}-{Guid.NewGuid():N}.bin");
         try
         {
             using var first = Seeded();
-            using var safe = new ScalarSafeAdamW(first.parameters(), lr: 0.01, weight_decay: 0.02);
+            using var safe = new Blink.Workbench.Training.AdamW(first.parameters(), lr: 0.01, weight_decay: 0.02);
             for (var step = 0; step < 4; step++) Step(first, safe, step);
             safe.save_state_dict(path);
 

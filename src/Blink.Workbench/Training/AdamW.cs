@@ -6,16 +6,17 @@ using static TorchSharp.torch;
 namespace Blink.Workbench.Training;
 
 /// <summary>
-/// TorchSharp's AdamW with its update rewritten, because TorchSharp 0.107's <c>AdamW.step</c> passes every number to
+/// TorchSharp's AdamW with its update rewritten (<see cref="TorchSharp.Modules.AdamW"/>), because TorchSharp 0.107's <c>AdamW.step</c> passes every number to
 /// libtorch as a temporary Scalar (<c>add_(eps)</c>, <c>mul_(1 - lr·λ)</c>, …) that a garbage collection may free
 /// during the call (see <see cref="TensorMath"/>; with a second thread collecting it failed within 300 steps).
 /// The same operations in the same order with the same values, each Scalar held until its call returns; parameter
 /// groups, options, state and <c>save_state_dict</c>/<c>load_state_dict</c> stay TorchSharp's, so checkpoints of either
-/// load in the other. <c>tests/…/Training/ScalarSafeAdamWTests</c> compares both bit for bit.
+/// load in the other: the class is named AdamW because TorchSharp's state file records the optimizer's type name and
+/// refuses another. <c>tests/…/Training/AdamWTests</c> compares both bit for bit.
 /// </summary>
-public sealed class ScalarSafeAdamW : AdamW
+public sealed class AdamW : TorchSharp.Modules.AdamW
 {
-    public ScalarSafeAdamW(IEnumerable<Parameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8,
+    public AdamW(IEnumerable<Parameter> parameters, double lr = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8,
         double weight_decay = 0, bool amsgrad = false, bool maximize = false)
         : base(parameters, lr, beta1, beta2, eps, weight_decay, amsgrad, maximize)
     {
