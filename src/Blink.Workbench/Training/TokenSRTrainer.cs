@@ -1,9 +1,9 @@
-using Blink.Workbench.Models;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Blink.Workbench.IO;
 using Blink.Workbench.Methods;
+using Blink.Workbench.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,3 @@
-using Blink.Workbench.Models;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
