@@ -32,9 +32,13 @@ internal static class SoakCommand
         device.AddTo(command);
         command.SetAction(result => CliErrors.Run(() =>
         {
+            if (result.GetValue(answers) < 1) throw new ArgumentException($"--answers must be ≥ 1, got {result.GetValue(answers)}.");
+            if (result.GetValue(samples) < 1) throw new ArgumentException($"--samples must be ≥ 1, got {result.GetValue(samples)}.");
+            if (result.GetValue(maxNewTokens) < 2) throw new ArgumentException($"--max-new-tokens must be ≥ 2 so decoding runs past the prefill, got {result.GetValue(maxNewTokens)}.");
+            if (result.GetValue(closedSetEvery) < 0) throw new ArgumentException($"--closed-set-every must be ≥ 0 (0: never), got {result.GetValue(closedSetEvery)}.");
+            if (result.GetValue(trainingSteps) < 0) throw new ArgumentException($"--training-steps must be ≥ 0 (0: none), got {result.GetValue(trainingSteps)}.");
             var options = new GcSoakOptions(result.GetValue(answers), result.GetValue(samples), result.GetValue(maxNewTokens), result.GetValue(closedSetEvery),
                 !result.GetValue(noPressure), result.GetValue(seed), result.GetValue(trainingSteps));
-            options.Validate();
             var folder = result.GetValue(model)!;
             var (dev, dtype) = device.Resolve(result, folder);
             var bankFile = result.GetValue(tokenSR);
@@ -43,7 +47,7 @@ internal static class SoakCommand
             using var bank = bankFile is null ? null : TokenSRBankFile.Load(bankFile, bundle.Model.Config.TextConfig.HiddenSize, dev);
             AnsiConsole.MarkupLineInterpolated($"soak: {options.Answers} answers on {bundle.ModelId}, {GcPressure.Describe()}, pressure {(options.Pressure ? "on" : "off")}, DOTNET_GCgen0size={Environment.GetEnvironmentVariable("DOTNET_GCgen0size") ?? "unset"}");
             var r = GcSoak.Run(bundle, options, bank, line => AnsiConsole.MarkupLineInterpolated($"  {line}"));
-            foreach (var m in r.Mismatches) AnsiConsole.MarkupLineInterpolated($"  [red]mismatch[/] {m}");
+            foreach (var m in r.Mismatches.Take(20)) AnsiConsole.MarkupLineInterpolated($"  [red]mismatch[/] {m}");
             Console.WriteLine(r.Summary());
             return r.Clean ? 0 : 1;
         }));
