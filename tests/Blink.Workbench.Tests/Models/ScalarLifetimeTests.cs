@@ -39,15 +39,18 @@ public sealed class ScalarLifetimeTests
         var creating = TorchSharpScan.Value.CreatesScalar;
         var problems = new List<string>();
         using var module = ModuleDefinition.ReadModule(path, new ReaderParameters { AssemblyResolver = Resolver() });
-        foreach (var (method, callee, offset, code) in Calls(module))
+        foreach (var (method, callee, instruction) in Calls(module))
         {
             var owner = Outermost(method.DeclaringType).FullName;
-            var where = $"{method.DeclaringType.FullName}::{method.Name} (IL_{offset:x4})";
+            var where = $"{method.DeclaringType.FullName}::{method.Name} (IL_{instruction.Offset:x4})";
             var target = callee.DeclaringType.FullName;
+            var code = instruction.OpCode.Code;
             if (target == ScalarType && callee.Name == "op_Implicit")
                 problems.Add($"{where}: implicit conversion to Scalar ({callee.FullName}); use a TensorMath helper");
-            else if ((target == ScalarFactories || (target == ScalarType && callee.Name == ".ctor")) && owner != typeof(TensorMath).FullName)
+            else if (IsCreator(callee) && owner != typeof(TensorMath).FullName)
                 problems.Add($"{where}: creates a Scalar outside TensorMath ({callee.FullName})");
+            else if (IsCreator(callee) && !IsKept(method, instruction) && !ReturnedFromLambda(method, instruction))
+                problems.Add($"{where}: a Scalar neither static, nor disposed after its use, nor handed to a cache ({callee.FullName})");
             else if (creating.Contains(Key(callee)))
                 problems.Add($"{where}: {callee.FullName} creates a temporary Scalar inside TorchSharp; use a TensorMath helper");
             else if (!(callee.Name == ".ctor" && code != Code.Newobj) && CreatedTorchSharpType(callee) is { } made && EntryPointsCreatingScalars(made, creating).FirstOrDefault() is { } entry)
@@ -70,15 +73,14 @@ public sealed class ScalarLifetimeTests
         var callers = new Dictionary<string, HashSet<string>>();
         var creating = new HashSet<string>();
         var methods = 0;
-        foreach (var (method, callee, _, _) in Calls(module))
+        foreach (var (method, callee, instruction) in Calls(module))
         {
             var key = Key(method);
             methods++;
             if (IsFactory(method)) continue;
-            var target = callee.DeclaringType.FullName;
-            if (target == ScalarFactories || (target == ScalarType && callee.Name is "op_Implicit" or ".ctor"))
+            if (IsCreator(callee))
             {
-                if (!DisposesScalars(method)) creating.Add(key);
+                if (!IsKept(method, instruction)) creating.Add(key);
                 continue;
             }
             var calleeKey = Key(callee);
@@ -127,12 +129,38 @@ public sealed class ScalarLifetimeTests
     private static bool IsFactory(MethodDefinition method) =>
         method.DeclaringType.FullName == ScalarFactories || (method.DeclaringType.FullName == ScalarType && method.Name is "op_Implicit" or ".ctor");
 
-    /// <summary>A method that disposes Scalars it made (a <c>using</c>) keeps them alive for its calls.</summary>
-    private static bool DisposesScalars(MethodDefinition method) =>
-        method.Body.Instructions.Any(i => i.Operand is MethodReference r && r.Name == "Dispose" && r.DeclaringType.FullName is ScalarType or "System.IDisposable")
-        && !method.Body.Instructions.Any(i => i.Operand is MethodReference r && r.DeclaringType.FullName == ScalarType && r.Name == "op_Implicit");
+    private static bool IsCreator(MethodReference callee) =>
+        callee.DeclaringType.FullName == ScalarFactories || (callee.DeclaringType.FullName == ScalarType && callee.Name is "op_Implicit" or ".ctor");
 
-    private static IEnumerable<(MethodDefinition Method, MethodReference Callee, int Offset, Code Code)> Calls(ModuleDefinition module)
+    /// <summary>
+    /// The Scalar made at <paramref name="creation"/> outlives the calls it is passed to: stored in a static field, or in
+    /// a local that the method disposes afterwards (a <c>using</c>: <c>ldloc n; callvirt Dispose</c>).
+    /// </summary>
+    private static bool IsKept(MethodDefinition method, Instruction creation)
+    {
+        var next = creation.Next;
+        if (next is null) return false;
+        if (next.OpCode.Code == Code.Stsfld) return true;
+        if (LocalIndex(method, next, store: true) is not { } local) return false;
+        return method.Body.Instructions.Any(i => LocalIndex(method, i, store: false) == local
+            && i.Next?.Operand is MethodReference r && r.Name == "Dispose" && r.DeclaringType.FullName is ScalarType or "System.IDisposable");
+    }
+
+    /// <summary>A lambda of TensorMath that returns the new Scalar to the cache that keeps it (<see cref="TensorMath.Constant"/>).</summary>
+    private static bool ReturnedFromLambda(MethodDefinition method, Instruction creation) =>
+        creation.Next?.OpCode.Code == Code.Ret && method.DeclaringType.DeclaringType is not null && method.Name.Contains('<', StringComparison.Ordinal);
+
+    private static int? LocalIndex(MethodDefinition method, Instruction i, bool store) => (i.OpCode.Code, store) switch
+    {
+        (Code.Stloc_0, true) or (Code.Ldloc_0, false) => 0,
+        (Code.Stloc_1, true) or (Code.Ldloc_1, false) => 1,
+        (Code.Stloc_2, true) or (Code.Ldloc_2, false) => 2,
+        (Code.Stloc_3, true) or (Code.Ldloc_3, false) => 3,
+        (Code.Stloc_S or Code.Stloc, true) or (Code.Ldloc_S or Code.Ldloc, false) => (i.Operand as VariableDefinition)?.Index,
+        _ => null,
+    };
+
+    private static IEnumerable<(MethodDefinition Method, MethodReference Callee, Instruction Instruction)> Calls(ModuleDefinition module)
     {
         foreach (var type in module.GetTypes())
             foreach (var method in type.Methods)
@@ -141,7 +169,7 @@ public sealed class ScalarLifetimeTests
                 foreach (var instruction in method.Body.Instructions)
                     // ldftn: a lambda handed to a helper (AdamW.step's body is one) runs as if called here.
                     if (instruction.OpCode.Code is Code.Call or Code.Callvirt or Code.Newobj or Code.Ldftn or Code.Ldvirtftn && instruction.Operand is MethodReference callee)
-                        yield return (method, callee, instruction.Offset, instruction.OpCode.Code);
+                        yield return (method, callee, instruction);
             }
     }
 
