@@ -90,7 +90,9 @@ public static class GcSoak
         var samples = generator.Generate(TestbedSplit.Test, 0, options.Samples).ToArray();
         try
         {
-            var first = new Dictionary<(int Method, int Sample), string>();
+            // Keyed by the libtorch thread count too: another part of the process may change it, and two thread counts
+            // may round sums differently.
+            var first = new Dictionary<(int Method, int Sample, int Threads), string>();
             var mismatches = new List<string>();
             var stats = DisposeScopeManager.Statistics;
             var liveBefore = stats.ThreadTotalLiveCount;
@@ -124,7 +126,7 @@ public static class GcSoak
                     // The first round fills the caches that live as long as the model (the rotary table); leaks are counted after it.
                     if (i == methods.Count - 1) liveBefore = stats.ThreadTotalLiveCount;
                     if (!closed) decodes++;
-                    var key = (m, s * 2 + (closed ? 1 : 0));
+                    var key = (m, s * 2 + (closed ? 1 : 0), torch.get_num_threads());
                     if (!first.TryGetValue(key, out var expected)) first[key] = text;
                     else if (expected != text)
                         mismatches.Add($"answer {i + 1} ({methods[m].Name}, question {s}): \"{text}\", first \"{expected}\"");
