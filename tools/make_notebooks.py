@@ -36,7 +36,7 @@ var grid = config.VisionConfig.GridSize;
 var blink = BlinkOptions.ForModel(layers, grid);
 $"{bundle.ModelId}: {layers} decoder layers, {grid}×{grid} visual tokens; Blink layers {blink.FirstLayer}–{blink.LastLayer}, p = {blink.PatchSize}, τ_exp = {blink.TauExpand:0.###}, τ_drop = {blink.TauDrop:0.###}\""""
 DATA = """var work = Path.Combine(Path.GetTempPath(), "blink-notebook-" + Guid.NewGuid().ToString("N")[..8]);
-var generator = new TestbedGenerator(new TestbedOptions { InputSize = config.VisionConfig.ImageSize, PatchSize = config.VisionConfig.PatchSize });
+var generator = TestbedGenerator.ForModel(config);
 TestbedWriter.WriteSplit(generator, TestbedSplit.Val, {n}, Path.Combine(work, "val"));
 var benchmark = new TestbedBenchmark();
 var items = benchmark.Load(Path.Combine(work, "val"));
@@ -119,21 +119,18 @@ nb = head("# 2 · Training TokenSR",
  "TokenSR (paper §3.3) is a small per-layer network trained to predict what the model would have computed had it seen the region zoomed in. "
  "The teacher is the frozen model itself, run on the zoomed crop; the student input is the hidden states of the region in the full picture.",
  "var samples = 48;      // training scenes (teacher/student pairs come from each of them)\nvar steps = 300;       // optimizer steps\nvar batchSize = 64;")
-nb.md("## Teacher features from crops\nFor every training scene and Blink layer: the salient region (sometimes a random one), the crop's hidden states as teacher, the region's own hidden states as student. Pairs are cached on disk.")
+nb.md("## The recipe: teacher features from crops, then a brief training\n"
+      "For every training scene and Blink layer: the salient region (sometimes a random one), the crop's hidden states as teacher, the region's own hidden states as student; "
+      "the pairs are cached on disk. Then one TokenSR per Blink layer learns the teacher's token distribution (KL), with AdamW, warm-up and cosine decay; a tenth of the scenes is held out. "
+      "`TokenSRRecipe` is the same chain `blink train-tokensr` and `blink study` run.")
 nb.code("""var work = Path.Combine(Path.GetTempPath(), "blink-notebook-" + Guid.NewGuid().ToString("N")[..8]);
-var pre = bundle.Preprocessor.Options;
-var data = new TestbedTokenSRSource(new TestbedGenerator(new TestbedOptions { InputSize = pre.Size, PatchSize = pre.PatchSize }), TestbedSplit.Train, 0, samples);
-var extraction = new TokenSRExtractionOptions { Blink = blink };
-var key = FeatureCacheKey.For(bundle, extraction, data);
-var cache = new FeatureCache(Path.Combine(work, "cache"));
-var shard = cache.ExtractShard(new TeacherStudentExtractor(bundle, extraction), data, key, 1, 0, rebuild: true);
-var manifest = cache.Merge(key, 1);
-$"{shard.Samples} scenes → {shard.Pairs} teacher/student pairs: " + string.Join(", ", manifest.PairsPerLayer.Select(kv => $"layer {kv.Key}: {kv.Value}"))""")
-nb.md("## Train briefly\nOne TokenSR per Blink layer, KL to the teacher's token distribution, AdamW with warm-up and cosine decay; a tenth of the scenes is held out.")
-nb.code("""var options = new TokenSRTrainingOptions { Steps = steps, BatchSize = batchSize, EvalEvery = Math.Max(1, steps / 6) };
-var pairs = cache.Load(key);
-var trained = new TokenSRTrainer(options, work).Train(pairs, key.Hash, resume: false, device: bundle.Model.Device);
-$"{trained.TrainPairs} training pairs, {trained.ValPairs} held out; final loss {trained.FinalLoss:G4}\"""")
+var data = new TestbedTokenSRSource(TestbedGenerator.ForModel(config), TestbedSplit.Train, 0, samples);
+var options = new TokenSRTrainingOptions { Steps = steps, BatchSize = batchSize, EvalEvery = Math.Max(1, steps / 6) };
+var recipe = TokenSRRecipe.Run(bundle, new TokenSRExtractionOptions { Blink = blink }, data, options, work,
+    options: new TokenSRRecipeOptions { Rebuild = true, Resume = false });
+var trained = recipe.Trained!;
+$"{recipe.Shards.Sum(s => s.Samples)} scenes → " + string.Join(", ", recipe.Manifest!.PairsPerLayer.Select(kv => $"layer {kv.Key}: {kv.Value} pairs")) +
+    $"; {trained.TrainPairs} training pairs, {trained.ValPairs} held out; final loss {trained.FinalLoss:G4}; bank saved to {Path.GetFileName(recipe.BankPath)}\"""")
 nb.md("The loss curve, with the held-out loss on evaluation steps:")
 nb.code("""var val = trained.Curve.Where(c => c.ValLoss is not null).ToArray();
 PilotFigures.LossCurves([PilotFigures.LossSeries("TokenSR", trained.Curve.Select(c => ((double)c.Step, c.Loss)), val.Select(c => ((double)c.Step, c.ValLoss!.Value)))])""", ["chart"])
@@ -141,8 +138,8 @@ nb.md("## Held-out KL: TokenSR vs. interpolation\nInterpolation is what Blink-in
 nb.code("""trained.Bank.Layers.Where(trained.ValLoss.ContainsKey)
     .Select(l => new { layer = l, tokenSR = Math.Round(trained.ValLoss[l], 4), interpolation = Math.Round(trained.InterpValLoss[l], 4) })
     .ToList()""", ["table"])
-nb.md("To use the bank in an evaluation, save it (`TokenSRBankArtifact.Save`) and pass it to `MethodRunner`, or run `blink train-tokensr` for the full-size run.")
-nb.code("pairs.Dispose();\ntrained.Bank.Dispose();\n" + CLEANUP)
+nb.md("The saved bank (`recipe.BankPath`, with its `.json` beside it) is what `blink eval --tokensr FILE` and `MethodRunner` take; `blink train-tokensr` runs the full-size recipe.")
+nb.code("trained.Bank.Dispose();\n" + CLEANUP)
 nb.write("02-train-tokensr.ipynb")
 
 # 03 ---------------------------------------------------------------------------------------------------------------
@@ -152,8 +149,7 @@ nb = head("# 3 · Evaluating Blink against the baselines",
  "Accuracy comes with Wilson intervals; cost is the tokens processed summed over layers.",
  "var samples = 60;             // test questions\nvar calibrationSamples = 40;  // validation scenes for the thresholds")
 nb.md("## Calibrating τ_exp and τ_drop\nThe paper gives only qualitative guidance for the thresholds. We set τ_exp so that expansion would trigger in a target share of (question, layer) events on held-out scenes.")
-nb.code("""var pre = bundle.Preprocessor.Options;
-var generator = new TestbedGenerator(new TestbedOptions { InputSize = pre.Size, PatchSize = pre.PatchSize });
+nb.code("""var generator = TestbedGenerator.ForModel(config);
 var calibration = ThresholdCalibration.Run(bundle, new TestbedTokenSRSource(generator, TestbedSplit.Val, 0, calibrationSamples),
     new ThresholdCalibrationOptions { Blink = blink });
 blink = calibration.Apply(blink) with { Expander = ExpanderKind.Interpolation };
