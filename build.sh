@@ -20,6 +20,8 @@ setup() {
   bash eng/ensure-native.sh
   # Headless Chromium renders the HTML report and notebook pages in tests (Debian's chromium package).
   BLINK_CHROMIUM="$(bash eng/ensure-chromium.sh)" && export BLINK_CHROMIUM
+  # The notebooks' kernel (dotnet-repl, into .tools/); the build packs Blink.Workbench into artifacts/packages for them.
+  bash eng/ensure-kernel.sh
   dotnet build Blink.Workbench.sln -c "$configuration" -p:TorchFlavor="$flavor" -nologo -clp:ErrorsOnly -v:q
 }
 

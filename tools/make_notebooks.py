@@ -1,16 +1,27 @@
 # Generates the notebooks in notebooks/ (stripped of outputs). Run: python3 tools/make_notebooks.py
-import json, os
+import json, os, re
+HERE = os.path.dirname(__file__)
+# The package version the notebooks load: the library's own <Version>.
+with open(os.path.join(HERE, "..", "src", "Blink.Workbench", "Blink.Workbench.csproj"), encoding="utf-8") as f:
+    VERSION = re.search(r"<Version>([^<]+)</Version>", f.read()).group(1)
 ROOT = os.path.join(os.path.dirname(__file__), "..", "notebooks")
-REFS = """#r "nuget: TorchSharp-cpu, 0.107.0"
-#r "nuget: SkiaSharp, 2.88.9"
-#r "nuget: Plotly.NET, 6.0.0"
-#r "nuget: Plotly.NET.Interactive, 6.0.0"
-#r "../src/Blink.Workbench/bin/Release/net10.0/Blink.Workbench.dll\""""
+# The library comes as a NuGet package from the local feed that ./build.sh setup fills (artifacts/packages); its
+# dependencies (TorchSharp, libtorch, SkiaSharp and its native assets, the tokenizers) and its kernel extension (the
+# formatters) come with it. .NET Interactive's #i takes only absolute paths (dotnet/interactive#3110), so the first
+# cell sends it with the feed's path computed from the notebook's folder (the kernel's working directory).
+FEED = """// The local package feed of this checkout (./build.sh setup packs Blink.Workbench into it).
+var feed = System.IO.Path.GetFullPath(System.IO.Path.Combine("..", "artifacts", "packages"));
+if (!System.IO.File.Exists(System.IO.Path.Combine(feed, "Blink.Workbench.""" + "{VERSION}" + """.nupkg")))
+    throw new System.IO.FileNotFoundException($"Blink.Workbench {VERSION} is not in {feed}: run ./build.sh setup in the repository first.");
+await Microsoft.DotNet.Interactive.Kernel.Root.SendAsync(new Microsoft.DotNet.Interactive.Commands.SubmitCode($"#i \\"nuget: {feed}\\"", "csharp"));"""
+REFS = "#r \"nuget: Blink.Workbench, {VERSION}\""
 USINGS = """using System.IO;
 using Blink.Workbench.Analysis;
-using Blink.Workbench.Benchmarks;
+using Blink.Workbench.Evaluation.Benchmarks;
 using Blink.Workbench.Data.Testbed;
 using Blink.Workbench.Evaluation;
+using Blink.Workbench.Evaluation.Runs;
+using Blink.Workbench.Imaging;
 using Blink.Workbench.Methods;
 using Blink.Workbench.Models;
 using Blink.Workbench.Plots;
@@ -25,7 +36,7 @@ var grid = config.VisionConfig.GridSize;
 var blink = BlinkOptions.ForModel(layers, grid);
 $"{bundle.ModelId}: {layers} decoder layers, {grid}×{grid} visual tokens; Blink layers {blink.FirstLayer}–{blink.LastLayer}, p = {blink.PatchSize}, τ_exp = {blink.TauExpand:0.###}, τ_drop = {blink.TauDrop:0.###}\""""
 DATA = """var work = Path.Combine(Path.GetTempPath(), "blink-notebook-" + Guid.NewGuid().ToString("N")[..8]);
-var generator = new TestbedGenerator(new TestbedOptions { InputSize = config.VisionConfig.ImageSize, PatchSize = config.VisionConfig.PatchSize });
+var generator = TestbedGenerator.ForModel(config);
 TestbedWriter.WriteSplit(generator, TestbedSplit.Val, {n}, Path.Combine(work, "val"));
 var benchmark = new TestbedBenchmark();
 var items = benchmark.Load(Path.Combine(work, "val"));
@@ -54,7 +65,7 @@ class NB:
 
 def head(title, intro, params):
     nb = NB().md(title + "\n\n" + intro)
-    nb.code(REFS).code(USINGS)
+    nb.code(FEED.replace("{VERSION}", VERSION)).code(REFS.replace("{VERSION}", VERSION)).code(USINGS)
     nb.md("Sizes. The test suite overrides these for a quick run; raise them for tighter confidence intervals.")
     nb.code(params, ["parameters"])
     nb.md("The embedded LLaVA-style model (trained on the synthetic testbed; its decoder layers, grid and Blink defaults):")
@@ -66,29 +77,39 @@ nb = head("# 1 · Pilot: where does the model look, layer by layer?",
  "Blink starts from an observation (paper §3, pilot study): the attention of the answer position on the image tokens is diffuse in early layers, "
  "concentrates on the question's evidence in the middle layers and fades again late. Blink acts only inside that band. "
  "Study 1 measures it; study 2 checks that *expanding* the salient region there helps more than expanding a random one.",
- "var samples = 60;        // testbed questions studied\nvar heatmapSamples = 2;  // questions drawn as per-layer heatmaps\nvar probeQuestions = 300; // position questions for the linear probes")
+ "var samples = 60;        // testbed questions studied\nvar heatmapSamples = 2;  // questions drawn as per-layer heatmaps\nvar probeQuestions = 300; // position and shape questions for the linear probes")
 nb.md("## Data\nA generated validation split of the synthetic testbed: small scenes whose questions need one region (a colour, a digit, a shape) with a known evidence box.")
 nb.code(DATA.replace("{n}", "samples"))
 nb.md("## Study 1 — attention across layers\nOne forward per question records, for every decoder layer, the last prompt token's attention over the visual tokens.")
 nb.code("var study = LayerAttentionStudy.Run(bundle, items.Select(StudySample.FromBenchmarkItem).ToArray(),\n    new LayerStudyOptions { KeepMapsFor = heatmapSamples, HeadLayers = [blink.FirstLayer] });\n$\"recommended band: layers {study.Band.First}–{study.Band.Last} (peak {study.Band.Peak}). {study.Band.Explanation}\"")
 nb.md("Each panel is one layer's attention over the picture as the model sees it; the box is the evidence. Watch it sharpen in the middle layers.")
-nb.code("PilotFigures.LayerHeatmaps(study.Samples[0]).Chart")
+nb.code("PilotFigures.LayerHeatmaps(study.Samples[0])", ["chart"])
 nb.md("The same per layer, pooled over all questions (mean with confidence band): visual share, share inside the evidence box, IoU of the top region with the box, concentration ρ, entropy and stability of the top-k tokens.")
-nb.code("PilotFigures.MetricCurves(study).Chart")
+nb.code("PilotFigures.MetricCurves(study)", ["chart"])
 nb.md("ρ is what Blink thresholds: the share of visual attention in the most salient p×p region. Its spread per layer, with τ_exp and τ_drop marked:")
-nb.code("PilotFigures.RhoHistograms(study).Chart")
+nb.code("PilotFigures.RhoHistograms(study)", ["chart"])
 nb.md("## Study 2 — one forced expansion\nAt the band's peak we force one ×2 interpolation expansion of (a) the salient region, (b) a random region, (c) the evidence region, and compare accuracy with vanilla.")
-nb.code("var forcedLayer = Math.Min(study.Band.Peak, layers - 2);\nvar forced = ForcedExpansionStudy.Run(new MethodRunner(bundle), benchmark, items, forcedLayer, new EvaluationOptions(Path.Combine(work, \"forced\")), blink);\ndisplay(HTML(\"<pre>\" + System.Net.WebUtility.HtmlEncode(forced.ToMarkdown()) + \"</pre>\"));")
-nb.code("PilotFigures.CategoryBars(ResultsSummary.FromTable(forced, $\"Forced expansion after layer {forcedLayer}\")).Chart")
+nb.code("var forcedLayer = Math.Min(study.Band.Peak, layers - 2);\nvar forced = ForcedExpansionStudy.Run(new MethodRunner(bundle), benchmark, items, forcedLayer, new EvaluationOptions(Path.Combine(work, \"forced\")), blink);\nforced", ["table"])
+nb.code("PilotFigures.CategoryBars(ResultsSummary.FromTable(forced, $\"Forced expansion after layer {forcedLayer}\"))", ["chart"])
 nb.md("If the salient expansion helps at least as much as the random one, the saliency scan finds what matters — the premise of Blink's region selection.")
-nb.md("## Probing a failure: relative position\nThe tiny model answers \"Is the small red circle to the left of the small blue star?\" at chance, even from the zoomed crop. "
-      "Linear probes ask where the answer is lost: do the two objects' visual tokens say where they are, does the last prompt token look at the first object rather than the second, "
-      "and does its hidden state after each layer carry the relation or the answer? 50% is chance.")
+nb.md("## Probing relative position\n\"What color is the small star to the left of the small circle?\" can only be answered by finding the right star: there is a second one on the other side. "
+      "Linear probes and the attention say where the model does this: does the last prompt token look at the answer item rather than the other item of the same shape, "
+      "and does its hidden state after each layer carry the answer colour? The probe runs on the evidence crop, where the model answers almost every question; "
+      "`blink probe position --view whole` repeats it on the whole image.")
 nb.code("""var probe = PositionProbe.Run(bundle, new PositionProbeOptions { Questions = probeQuestions, View = TestbedView.EvidenceCrop });
-display(HTML("<pre>" + System.Net.WebUtility.HtmlEncode(probe.ToMarkdown()) + "</pre>"));""")
+probe""")
 nb.md("Each probe is scored on the held-out 30% of the questions, so with 300 questions ±10 points is noise (`blink probe position` uses 1,000). "
-      "On the crop the two objects are tokens apart, yet their features do not carry the relation and the attention splits evenly between them: "
-      "the model was never taught where a token is, nor which of two named objects a question asks about (docs/testbed.md).")
+      "On the crop the attention settles on the answer item in layers 2–4 and the answer colour is readable from the hidden state. "
+      "On the whole image ([docs/findings.md](../docs/findings.md)) the attention still finds the answer item's token, yet the model answers only about half of the questions: "
+      "the token is found but cannot be read at this resolution, which is the case Blink is built for.")
+nb.md("## Probing one object: found, but readable?\n\n"
+      "For \"What shape is the small orange object?\" the same questions apply to one object: does the last prompt token look at it, does the visual token under it say what shape it is, "
+      "and does the hidden state know the answer? The whole image against the evidence crop separates *not found* from *found but not readable at this resolution*.")
+nb.code("""foreach (var view in new[] { TestbedView.Base, TestbedView.EvidenceCrop })
+    display(ObjectProbe.Run(bundle, new ObjectProbeOptions { Category = TestbedVocabulary.Shape, Questions = probeQuestions, View = view }));""")
+nb.md("On the whole image the attention lands on the object's token in the middle layers, yet the token's feature tells the shape far less well than on the crop, "
+      "where the object covers several tokens: what the model cannot read there, a zoom (or Blink's super-resolved copy) has to supply. "
+      "`blink probe object --category shape|color|digit --view whole|crop` runs the same on 1,000 questions.")
 nb.code(CLEANUP)
 nb.write("01-pilot-layer-attention.ipynb")
 
@@ -98,30 +119,27 @@ nb = head("# 2 · Training TokenSR",
  "TokenSR (paper §3.3) is a small per-layer network trained to predict what the model would have computed had it seen the region zoomed in. "
  "The teacher is the frozen model itself, run on the zoomed crop; the student input is the hidden states of the region in the full picture.",
  "var samples = 48;      // training scenes (teacher/student pairs come from each of them)\nvar steps = 300;       // optimizer steps\nvar batchSize = 64;")
-nb.md("## Teacher features from crops\nFor every training scene and Blink layer: the salient region (sometimes a random one), the crop's hidden states as teacher, the region's own hidden states as student. Pairs are cached on disk.")
+nb.md("## The recipe: teacher features from crops, then a brief training\n"
+      "For every training scene and Blink layer: the salient region (sometimes a random one), the crop's hidden states as teacher, the region's own hidden states as student; "
+      "the pairs are cached on disk. Then one TokenSR per Blink layer learns the teacher's token distribution (KL), with AdamW, warm-up and cosine decay; a tenth of the scenes is held out. "
+      "`TokenSRRecipe` is the same chain `blink train-tokensr` and `blink study` run.")
 nb.code("""var work = Path.Combine(Path.GetTempPath(), "blink-notebook-" + Guid.NewGuid().ToString("N")[..8]);
-var pre = bundle.Preprocessor.Options;
-var data = new TestbedTokenSRSource(new TestbedGenerator(new TestbedOptions { InputSize = pre.Size, PatchSize = pre.PatchSize }), TestbedSplit.Train, 0, samples);
-var extraction = new TokenSRExtractionOptions { Blink = blink };
-var key = FeatureCacheKey.For(bundle, extraction, data);
-var cache = new FeatureCache(Path.Combine(work, "cache"));
-var shard = cache.ExtractShard(new TeacherStudentExtractor(bundle, extraction), data, key, 1, 0, rebuild: true);
-var manifest = cache.Merge(key, 1);
-$"{shard.Samples} scenes → {shard.Pairs} teacher/student pairs: " + string.Join(", ", manifest.PairsPerLayer.Select(kv => $"layer {kv.Key}: {kv.Value}"))""")
-nb.md("## Train briefly\nOne TokenSR per Blink layer, KL to the teacher's token distribution, AdamW with warm-up and cosine decay; a tenth of the scenes is held out.")
-nb.code("""var options = new TokenSRTrainingOptions { Steps = steps, BatchSize = batchSize, EvalEvery = Math.Max(1, steps / 6) };
-var pairs = cache.Load(key);
-var trained = new TokenSRTrainer(options, work).Train(pairs, key.Hash, resume: false, device: bundle.Model.Device);
-$"{trained.TrainPairs} training pairs, {trained.ValPairs} held out; final loss {trained.FinalLoss:G4}\"""")
+var data = new TestbedTokenSRSource(TestbedGenerator.ForModel(config), TestbedSplit.Train, 0, samples);
+var options = new TokenSRTrainingOptions { Steps = steps, BatchSize = batchSize, EvalEvery = Math.Max(1, steps / 6) };
+var recipe = TokenSRRecipe.Run(bundle, new TokenSRExtractionOptions { Blink = blink }, data, options, work,
+    options: new TokenSRRecipeOptions { Rebuild = true, Resume = false });
+var trained = recipe.Trained!;
+$"{recipe.Shards.Sum(s => s.Samples)} scenes → " + string.Join(", ", recipe.Manifest!.PairsPerLayer.Select(kv => $"layer {kv.Key}: {kv.Value} pairs")) +
+    $"; {trained.TrainPairs} training pairs, {trained.ValPairs} held out; final loss {trained.FinalLoss:G4}; bank saved to {Path.GetFileName(recipe.BankPath)}\"""")
 nb.md("The loss curve, with the held-out loss on evaluation steps:")
 nb.code("""var val = trained.Curve.Where(c => c.ValLoss is not null).ToArray();
-PilotFigures.LossCurves([PilotFigures.LossSeries("TokenSR", trained.Curve.Select(c => ((double)c.Step, c.Loss)), val.Select(c => ((double)c.Step, c.ValLoss!.Value)))]).Chart""")
+PilotFigures.LossCurves([PilotFigures.LossSeries("TokenSR", trained.Curve.Select(c => ((double)c.Step, c.Loss)), val.Select(c => ((double)c.Step, c.ValLoss!.Value)))])""", ["chart"])
 nb.md("## Held-out KL: TokenSR vs. interpolation\nInterpolation is what Blink-interp does (and what an untrained TokenSR starts from). Lower is closer to the zoomed teacher.")
-nb.code("""var rows = trained.Bank.Layers.Where(trained.ValLoss.ContainsKey)
-    .Select(l => $"<tr><td>{l}</td><td>{trained.ValLoss[l]:G4}</td><td>{trained.InterpValLoss[l]:G4}</td></tr>");
-display(HTML("<table><tr><th>layer</th><th>TokenSR</th><th>interpolation</th></tr>" + string.Join("", rows) + "</table>"));""")
-nb.md("To use the bank in an evaluation, save it (`TokenSRBankArtifact.Save`) and pass it to `MethodRunner`, or run `blink train-tokensr` for the full-size run.")
-nb.code("pairs.Dispose();\ntrained.Bank.Dispose();\n" + CLEANUP)
+nb.code("""trained.Bank.Layers.Where(trained.ValLoss.ContainsKey)
+    .Select(l => new { layer = l, tokenSR = Math.Round(trained.ValLoss[l], 4), interpolation = Math.Round(trained.InterpValLoss[l], 4) })
+    .ToList()""", ["table"])
+nb.md("The saved bank (`recipe.BankPath`, with its `.json` beside it) is what `blink eval --tokensr FILE` and `MethodRunner` take; `blink train-tokensr` runs the full-size recipe.")
+nb.code("trained.Bank.Dispose();\n" + CLEANUP)
 nb.write("02-train-tokensr.ipynb")
 
 # 03 ---------------------------------------------------------------------------------------------------------------
@@ -131,8 +149,7 @@ nb = head("# 3 · Evaluating Blink against the baselines",
  "Accuracy comes with Wilson intervals; cost is the tokens processed summed over layers.",
  "var samples = 60;             // test questions\nvar calibrationSamples = 40;  // validation scenes for the thresholds")
 nb.md("## Calibrating τ_exp and τ_drop\nThe paper gives only qualitative guidance for the thresholds. We set τ_exp so that expansion would trigger in a target share of (question, layer) events on held-out scenes.")
-nb.code("""var pre = bundle.Preprocessor.Options;
-var generator = new TestbedGenerator(new TestbedOptions { InputSize = pre.Size, PatchSize = pre.PatchSize });
+nb.code("""var generator = TestbedGenerator.ForModel(config);
 var calibration = ThresholdCalibration.Run(bundle, new TestbedTokenSRSource(generator, TestbedSplit.Val, 0, calibrationSamples),
     new ThresholdCalibrationOptions { Blink = blink });
 blink = calibration.Apply(blink) with { Expander = ExpanderKind.Interpolation };
@@ -146,10 +163,10 @@ var methods = MethodCatalog.Standard(blink);
 var evalOptions = new EvaluationOptions(Path.Combine(work, "eval"));
 new MethodEvaluator(new MethodRunner(bundle)).Answer(benchmark, items, methods, evalOptions);
 var table = MethodEvaluator.Score(benchmark, items, methods, evalOptions);
-display(HTML("<pre>" + System.Net.WebUtility.HtmlEncode(table.ToMarkdown()) + "</pre>"));""")
+table""", ["table"])
 nb.md("Accuracy against cost: Blink should sit above vanilla at a modest extra cost, FastV to the left (cheaper), the oracle as the ceiling.")
-nb.code("var summary = ResultsSummary.FromTable(table, \"Testbed\");\nPilotFigures.AccuracyCost(summary).Chart")
-nb.code("PilotFigures.CategoryBars(summary).Chart")
+nb.code("var summary = ResultsSummary.FromTable(table, \"Testbed\");\nPilotFigures.AccuracyCost(summary)", ["chart"])
+nb.code("PilotFigures.CategoryBars(summary)", ["chart"])
 nb.md("With the trained TokenSR bank from notebook 2, `MethodCatalog.Standard(blink with { Expander = ExpanderKind.TokenSR })` and `new MethodRunner(bundle, bank)` evaluate full Blink.")
 nb.code(CLEANUP)
 nb.write("03-evaluate-blink.ipynb")
@@ -164,13 +181,13 @@ nb.md("## The picture and the question")
 nb.code(DATA.replace("{n}", "sampleIndex + 1"))
 nb.code("""var item = items[sampleIndex];
 var image = item.Image.Decode();
-display(HTML($"<img src='{PngEncoding.DataUri(image)}' width='256'/><p><b>Q:</b> {item.Prompt}<br/><b>A:</b> {item.GroundTruth}</p>"));""")
+item""", ["picture"])
 nb.md("## Tokens\nThe vision encoder cuts the picture into patches; each becomes one visual token. Blink thinks in p×p blocks of them (its *regions*).")
 nb.code("$\"{grid}×{grid} = {grid * grid} visual tokens; regions of {blink.PatchSize}×{blink.PatchSize} tokens, so {(grid / blink.PatchSize) * (grid / blink.PatchSize)} regions\"")
 nb.md("## Attention per layer\nFor each decoder layer: where the last question token looks among the visual tokens. ρ (in each panel's title) is the share of that attention inside the most salient region.")
 nb.code("""var study = LayerAttentionStudy.Run(bundle, [StudySample.FromBenchmarkItem(item)], new LayerStudyOptions { KeepMapsFor = 1 });
 var maps = study.Samples[0];
-PilotFigures.LayerHeatmaps(maps).Chart""")
+PilotFigures.LayerHeatmaps(maps)""", ["chart"])
 nb.md("## ρ, the trigger\nBlink expands when ρ ≥ τ_exp (attention is concentrated: something specific is being read) and drops an earlier expansion when ρ < τ_drop. These are the vanilla model's ρ values; once Blink has inserted tokens, the later layers' ρ shifts.")
 nb.code("""string.Join("\\n", maps.Layers.Select(l => $"layer {l.Layer}: ρ = {l.Rho:0.000}" +
     (l.Layer < blink.FirstLayer || l.Layer > blink.LastLayer ? "  (outside Blink's band)" : l.Rho >= blink.TauExpand ? "  ≥ τ_exp: would expand" : l.Rho < blink.TauDrop ? "  < τ_drop: would drop an expansion" : "  between the thresholds: keep")))""")
@@ -180,7 +197,11 @@ var interp = new MethodSpec("blink-interp", "Blink with bilinear interpolation",
 var input = new MethodInput(image, item.Prompt, sampleIndex, item.Evidence, benchmark.CandidateAnswers(item));
 var answer = runner.Answer(interp, input);
 var view = PilotFigures.InputView(maps);
-PilotFigures.Trace(PilotFigures.ToTraceData(answer.Trace!, interp.Blink!, grid, $"Blink-interp → {answer.Text} (truth: {item.GroundTruth})"), view).Chart""")
+PilotFigures.Trace(PilotFigures.ToTraceData(answer.Trace!, interp.Blink!, grid, $"Blink-interp → {answer.Text} (truth: {item.GroundTruth})"), view)""", ["chart"])
+nb.md("The saliency scan behind the first decision: the last prompt token's attention over the visual tokens at Blink's first layer, the strongest region boxed (a `SaliencyMap` displays as this heatmap).")
+nb.code("answer.Trace!.Maps[0]", ["chart"])
+nb.md("The trace as recorded, on its own (a `BlinkTrace` displays as its chart, with the thresholds it ran with):")
+nb.code("answer.Trace", ["chart"])
 nb.md("The sequence grows by the inserted tokens at an expansion and, if ρ later falls below τ_drop, shrinks back at the drop — the cost Blink pays only where it helps (`events` lists each layer's decision):")
 nb.code("""var vanilla = runner.Answer(MethodCatalog.Standard(blink)[0], input);
 $"tokens per layer, vanilla: [{string.Join(", ", vanilla.TokensPerLayer)}]\\ntokens per layer, Blink:   [{string.Join(", ", answer.TokensPerLayer)}]\\nevents: {answer.Trace}\"""")

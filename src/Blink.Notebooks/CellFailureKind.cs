@@ -1,20 +1,20 @@
 namespace Blink.Notebooks;
 
-/// <summary>Why a cell failed.</summary>
+/// <summary>Why a notebook run failed.</summary>
 public enum CellFailureKind
 {
-    /// <summary>Another kernel (F#, PowerShell, ...) or a magic command the headless runner does not support.</summary>
-    UnsupportedContent,
-    /// <summary>A <c>#r "nuget: ..."</c> the runner does not provide, unpinned, or pinned to another version.</summary>
-    PackageReference,
-    /// <summary>A <c>#r "x.dll"</c> that is a different build of an assembly the runner hosts.</summary>
-    AssemblyReference,
-    /// <summary>Roslyn reported errors; the cell did not run.</summary>
-    CompilationError,
-    /// <summary>The cell threw.</summary>
-    RuntimeException,
-    /// <summary>The cell ran past <see cref="NotebookRunOptions.CellTimeout"/>.</summary>
-    Timeout,
+    /// <summary>The file is not a notebook the kernel can run (not JSON, not nbformat 4, no cells).</summary>
+    InvalidNotebook,
     /// <summary><see cref="NotebookRunOptions.Parameters"/> could not be injected.</summary>
     Parameters,
+    /// <summary>The kernel driver (dotnet-repl) is not installed or could not start.</summary>
+    KernelMissing,
+    /// <summary>A <c>#r "nuget: ..."</c> or <c>#i</c> the kernel could not restore (unknown package, wrong version).</summary>
+    PackageReference,
+    /// <summary>The cell did not compile, or it threw.</summary>
+    CellError,
+    /// <summary>The notebook ran past <see cref="NotebookRunOptions.Timeout"/>; the kernel was stopped.</summary>
+    Timeout,
+    /// <summary>The kernel ended without writing the executed notebook (crash, killed).</summary>
+    KernelCrashed,
 }

@@ -7,18 +7,21 @@ public sealed class NotebookRunResult
 {
     public required string NotebookPath { get; init; }
 
-    /// <summary>The executed copy: outputs and execution counts in the shape VS Code saves.</summary>
-    public required NotebookDocument ExecutedNotebook { get; init; }
+    /// <summary>The executed copy: the source's cells (ids, tags, metadata) with the kernel's outputs; null when the
+    /// notebook could not be read or the kernel wrote nothing.</summary>
+    public NotebookDocument? ExecutedNotebook { get; init; }
 
-    public required IReadOnlyList<CellRunResult> Cells { get; init; }
+    public IReadOnlyList<CellRunResult> Cells { get; init; } = [];
+
+    /// <summary>At most one: the first cause (a later cell's error after a failed cell is a consequence).</summary>
     public required IReadOnlyList<CellFailure> Failures { get; init; }
-
-    /// <summary>Things that did not fail the run but differ from the kernel (ignored #i feeds, a substituted #r build).</summary>
-    public required IReadOnlyList<string> Warnings { get; init; }
 
     public required TimeSpan Elapsed { get; init; }
     public string? ExecutedNotebookPath { get; init; }
     public string? HtmlPath { get; init; }
+
+    /// <summary>The kernel driver's console output (last 8,000 characters), for a look when something failed.</summary>
+    public string KernelLog { get; init; } = "";
 
     public bool Succeeded => Failures.Count == 0;
     public CellFailure? FirstFailure => Failures.Count > 0 ? Failures[0] : null;

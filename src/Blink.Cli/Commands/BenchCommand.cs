@@ -38,6 +38,7 @@ internal static class BenchCommand
         };
         device.AddTo(command);
         command.Subcommands.Add(LoadMemoryBench.CreateChildCommand());
+        command.Subcommands.Add(SoakCommand.Create());
         command.SetAction(result => CliErrors.Run(() =>
         {
             var layers = result.GetValue(sliceLayers);

@@ -4,19 +4,18 @@ using Spectre.Console;
 
 namespace Blink.Cli.Commands;
 
-/// <summary><c>blink notebooks run|strip</c>: execute Polyglot C# notebooks headlessly, or clear their outputs.</summary>
+/// <summary><c>blink notebooks run|strip</c>: execute Polyglot C# notebooks in the .NET Interactive kernel (dotnet-repl), or clear their outputs.</summary>
 internal static class NotebooksCommand
 {
     public static Command Create()
     {
-        var command = new Command("notebooks", "Run the project's Polyglot C# notebooks headlessly (Roslyn, the engine of the C# kernel), or strip their outputs.");
+        var command = new Command("notebooks", "Run the project's Polyglot C# notebooks in the .NET Interactive kernel (dotnet-repl, no network listener), or strip their outputs.");
 
         var paths = new Argument<string[]>("notebooks") { Description = ".ipynb files (default: notebooks/*.ipynb)", Arity = ArgumentArity.ZeroOrMore };
         var output = new Option<string>("--out") { Description = "Folder for the executed copies (.ipynb) and offline HTML pages", DefaultValueFactory = _ => "artifacts/notebooks" };
         var parameters = new Option<string[]>("--param") { Description = "name=C# expression, injected after the cell tagged 'parameters' (repeatable)", AllowMultipleArgumentsPerToken = true };
-        var keepGoing = new Option<bool>("--continue-on-error") { Description = "Run every cell even after a failure" };
-        var timeout = new Option<int>("--cell-timeout") { Description = "Seconds a cell may run", DefaultValueFactory = _ => 600 };
-        var run = new Command("run", "Execute notebooks cell by cell; writes executed copies and offline HTML; exit code 2 if any cell failed.") { paths, output, parameters, keepGoing, timeout };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds a notebook may run", DefaultValueFactory = _ => 900 };
+        var run = new Command("run", "Run All in the kernel; writes executed copies and offline HTML; exit code 2 if a notebook failed (the first failed cell is named).") { paths, output, parameters, timeout };
         run.SetAction(result => CliErrors.Run(() =>
         {
             var values = new Dictionary<string, string>();
@@ -30,20 +29,17 @@ internal static class NotebooksCommand
             foreach (var path in Resolve(result.GetValue(paths)))
             {
                 AnsiConsole.MarkupLineInterpolated($"[bold]{path}[/]");
-                var progress = new SynchronousProgress<NotebookProgress>(p =>
-                {
-                    if (p.Result is { } r) AnsiConsole.MarkupLineInterpolated($"  cell {p.CellIndex + 1}/{p.CellCount}: {r.Status} ({r.Elapsed.TotalSeconds:F1} s)");
-                });
                 var r = NotebookRunner.RunAsync(path, new NotebookRunOptions
                 {
-                    OutputDirectory = result.GetValue(output)!, Parameters = values, ContinueOnError = result.GetValue(keepGoing),
-                    CellTimeout = TimeSpan.FromSeconds(result.GetValue(timeout)),
-                }, progress).GetAwaiter().GetResult();
-                foreach (var w in r.Warnings) AnsiConsole.MarkupLineInterpolated($"  [yellow]warning:[/] {w}");
+                    OutputDirectory = result.GetValue(output)!, Parameters = values, Timeout = TimeSpan.FromSeconds(result.GetValue(timeout)),
+                }).GetAwaiter().GetResult();
+                foreach (var c in r.Cells)
+                    AnsiConsole.MarkupLineInterpolated($"  cell {c.CellIndex + 1}: {(c.Failed ? "[red]error[/]" : "ok")} ({c.Elapsed.TotalSeconds:F1} s)");
                 if (r.Succeeded) AnsiConsole.MarkupLineInterpolated($"  [green]ok[/] in {r.Elapsed.TotalSeconds:F1} s → {r.ExecutedNotebookPath}, {r.HtmlPath}");
                 else
                 {
                     foreach (var f in r.Failures) AnsiConsole.MarkupLineInterpolated($"  [red]failed:[/] {f}");
+                    if (r.ExecutedNotebookPath is not null) AnsiConsole.MarkupLineInterpolated($"  executed copy with every output: {r.ExecutedNotebookPath}");
                     exit = r.ExitCode;
                 }
             }

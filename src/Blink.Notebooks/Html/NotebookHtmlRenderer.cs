@@ -2,13 +2,18 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Blink.Notebooks.Documents;
+using Markdig;
+using Markdig.Syntax;
+using Markdig.Syntax.Inlines;
 
 namespace Blink.Notebooks.Html;
 
 /// <summary>
-/// A self-contained, offline HTML page of an (executed) notebook. When any output is a Plotly chart, plotly.js is
-/// inlined once in the head (from Plotly.NET's embedded copy — never a CDN) together with a minimal RequireJS stand-in,
-/// so the kernel-style chart fragments (which ask RequireJS for 'plotly') render without network access.
+/// A self-contained, offline HTML page of an executed notebook: Markdown through Markdig, outputs in their richest
+/// MIME type. The library's chart outputs already carry plotly.js (the first chart of a kernel inlines it), so the
+/// page draws its charts with no network. Kept rather than nbconvert's HTML export: that needs a Jupyter install the
+/// tests do not have, and its page (Debian's nbconvert 6.5.3) loads require.js and MathJax from
+/// file:///usr/share/javascript, so it opens only where those Debian packages are installed.
 /// </summary>
 public static class NotebookHtmlRenderer
 {
@@ -26,13 +31,12 @@ public static class NotebookHtmlRenderer
     {
         options ??= new NotebookHtmlOptions();
         var body = new StringBuilder();
-        var needsPlotly = false;
         foreach (var cell in notebook.Cells)
         {
             if (cell.IsMarkdown)
             {
                 body.Append("<div class=\"cell markdown\">\n")
-                    .Append(MarkdownRenderer.ToHtml(cell.Source, url => ResolveUrl(url, cell, options)))
+                    .Append(Markdown(cell.Source, url => ResolveUrl(url, cell, options)))
                     .Append("</div>\n");
                 continue;
             }
@@ -44,8 +48,7 @@ public static class NotebookHtmlRenderer
                     .Append($"<pre class=\"source\"><code class=\"language-csharp\">{Encode(cell.Source)}</code></pre>\n");
             foreach (var output in cell.Outputs)
             {
-                var (html, isChart) = RenderOutput(output);
-                needsPlotly |= isChart;
+                var html = RenderOutput(output);
                 body.Append("<div class=\"output\">").Append(html).Append("</div>\n");
             }
             body.Append("</div>\n");
@@ -54,36 +57,44 @@ public static class NotebookHtmlRenderer
         var page = new StringBuilder();
         page.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n")
             .Append($"<title>{Encode(options.Title ?? "Notebook")}</title>\n<style>{Style}</style>\n");
-        if (needsPlotly)
-            page.Append("<script type=\"text/javascript\">\n").Append(PlotlyJsBundle.Script.Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase))
-                .Append("\n</script>\n<script type=\"text/javascript\">").Append(RequireShim).Append("</script>\n");
         page.Append("</head>\n<body>\n<main>\n").Append(body).Append("</main>\n</body>\n</html>\n");
         return page.ToString();
     }
 
-    private static (string Html, bool IsChart) RenderOutput(CellOutput output)
+    private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder().UsePipeTables().UseEmphasisExtras().UseAutoLinks().Build();
+
+    /// <summary>Markdown to HTML; image URLs go through <paramref name="resolveUrl"/> (local files become data: URIs).</summary>
+    private static string Markdown(string markdown, Func<string, string>? resolveUrl = null)
+    {
+        var document = Markdig.Markdown.Parse(markdown, Pipeline);
+        if (resolveUrl is not null)
+            foreach (var link in document.Descendants<LinkInline>())
+                if (link.IsImage && link.Url is { } url) link.Url = resolveUrl(url);
+        return document.ToHtml(Pipeline);
+    }
+
+    private static string RenderOutput(CellOutput output)
     {
         switch (output)
         {
             case StreamOutput stream:
-                return ($"<pre class=\"{(stream.Name == "stderr" ? "stderr" : "stdout")}\">{Encode(stream.Text)}</pre>", false);
+                return $"<pre class=\"{(stream.Name == "stderr" ? "stderr" : "stdout")}\">{Encode(stream.Text)}</pre>";
             case ErrorOutput error:
-                var text = error.Traceback.Count > 0 ? string.Join("\n", error.Traceback) : error.Value;
-                return ($"<pre class=\"error\">{Encode(text)}</pre>", false);
+                var text = error.Traceback.Count > 0 && error.Traceback.Any(t => t.Length > 0) ? string.Join("\n", error.Traceback) : error.Value;
+                return $"<pre class=\"error\">{Encode(text)}</pre>";
             case DisplayOutput display:
                 var mime = MimePreference.FirstOrDefault(display.Data.ContainsKey) ?? display.Data.Keys.FirstOrDefault();
-                if (mime is null) return ("", false);
+                if (mime is null) return "";
                 var value = display.Data[mime];
                 return mime switch
                 {
-                    "text/html" => (value, value.Contains("Plotly.newPlot", StringComparison.Ordinal)),
-                    "image/png" or "image/jpeg" => ($"<img src=\"data:{mime};base64,{value.Trim()}\"/>", false),
-                    "image/svg+xml" => (value, false),
-                    "text/markdown" => (MarkdownRenderer.ToHtml(value), false),
-                    _ => ($"<pre>{Encode(value)}</pre>", false),
+                    "text/html" or "image/svg+xml" => value,
+                    "image/png" or "image/jpeg" => $"<img src=\"data:{mime};base64,{value.Trim()}\"/>",
+                    "text/markdown" => Markdown(value),
+                    _ => $"<pre>{Encode(value)}</pre>",
                 };
             default:
-                return ("", false);
+                return "";
         }
     }
 
@@ -111,19 +122,6 @@ public static class NotebookHtmlRenderer
     }
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
-
-    // The kernel's chart fragment does requirejs.config({paths: {plotly: CDN}})(['plotly'], render) and loads
-    // require.js from a CDN when requirejs is missing. This stand-in hands it the inlined Plotly instead.
-    private const string RequireShim = """
-
-        (function () {
-          if (typeof window.requirejs === 'function' && typeof window.requirejs.config === 'function') return;
-          var shim = function (deps, callback) { if (callback) callback(window.Plotly); };
-          shim.config = function () { return shim; };
-          window.requirejs = shim;
-        })();
-
-        """;
 
     private const string Style = """
 

@@ -1,3 +1,4 @@
+using Blink.Workbench.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,8 +23,8 @@ public static class RidgeProbe
             throw new ArgumentException($"The {cut} training rows of the probe all have the label {labels[0]}; both labels are needed to fit it.", nameof(labels));
         using var scope = NewDisposeScope();
         var y = torch.tensor(labels.Select(l => l ? 1.0 : -1.0).ToArray(), [labels.Count, 1], ScalarType.Float64);
-        var predicted = HeldOutScores(features, y, cut, ridge).ge(0);
-        return predicted.eq(y.narrow(0, cut, labels.Count - cut).gt(0)).to_type(ScalarType.Float64).mean().item<double>();
+        var predicted = HeldOutScores(features, y, cut, ridge).GreaterOrEqual(0);
+        return predicted.eq(y.narrow(0, cut, labels.Count - cut).Greater(0)).to_type(ScalarType.Float64).mean().item<double>();
     }
 
     /// <summary>
@@ -40,7 +41,7 @@ public static class RidgeProbe
         if (labels.Take(cut).Distinct().Count() < 2)
             throw new ArgumentException($"The {cut} training rows of the probe all have the label {labels[0]}; at least two labels are needed to fit it.", nameof(labels));
         using var scope = NewDisposeScope();
-        var y = torch.full([labels.Count, classes], -1.0, ScalarType.Float64);
+        var y = TensorMath.Full([labels.Count, classes], -1.0, ScalarType.Float64);
         for (var i = 0; i < labels.Count; i++) y[i, labels[i]] = 1.0;
         var predicted = HeldOutScores(features, y, cut, ridge).argmax(1);
         var truth = torch.tensor(labels.Skip(cut).Select(l => (long)l).ToArray());
@@ -74,11 +75,11 @@ public static class RidgeProbe
         var x = torch.tensor(features.SelectMany(f => f).ToArray(), [n, d], ScalarType.Float64);
         var train = x.narrow(0, 0, cut);
         var mean = train.mean([0], keepdim: true);
-        var std = train.std([0], keepdim: true).clamp_min(1e-6);
+        var std = train.std([0], keepdim: true).ClampMin(1e-6);
         // A constant column carries the bias; it is not standardised and, like the rest, lightly shrunk.
         var z = torch.cat([(x - mean) / std, torch.ones([n, 1], ScalarType.Float64)], 1);
         var zt = z.narrow(0, 0, cut);
-        var weights = torch.linalg.solve(zt.T.matmul(zt) + ridge * torch.eye(d + 1, dtype: ScalarType.Float64), zt.T.matmul(y.narrow(0, 0, cut)));
+        var weights = torch.linalg.solve(zt.T.matmul(zt).Plus(torch.eye(d + 1, dtype: ScalarType.Float64).Times(ridge)), zt.T.matmul(y.narrow(0, 0, cut)));
         return z.narrow(0, cut, n - cut).matmul(weights);
     }
 }

@@ -151,7 +151,8 @@ public sealed class ResultsTable
             Statistics.PairedBootstrapAccuracyDifference(a, b, BootstrapResamples, Seed, Level), Statistics.McNemar(a, b));
     }
 
-    public string ToMarkdown()
+    /// <summary>The table's header and cells as text, shared by <see cref="ToMarkdown"/> and <see cref="ToHtml"/>.</summary>
+    private (List<string> Header, List<List<string>> Rows, string? Footnote) Cells()
     {
         IReadOnlyList<ResultsRow> rows = BuildRows();
         List<string> costKeys = rows.SelectMany(r => r.Costs.Keys).Distinct().ToList();
@@ -162,17 +163,12 @@ public sealed class ResultsTable
             header.AddRange([$"Δ vs {BaselineMethod} (pp) [{pct}% CI]", "McNemar p", "Holm p"]);
         header.AddRange(metricKeys);
         header.AddRange(costKeys);
-
-        var sb = new StringBuilder();
-        sb.Append("### ").Append(Benchmark).Append('\n').Append('\n');
-        if (Note is not null) sb.Append("> ").Append(Note).Append('\n').Append('\n');
-        sb.Append("| ").Append(string.Join(" | ", header)).Append(" |\n");
-        sb.Append('|').Append(string.Concat(header.Select((_, i) => i < 2 ? "---|" : "---:|"))).Append('\n');
+        var body = new List<List<string>>();
         foreach (ResultsRow r in rows)
         {
             var cells = new List<string>
             {
-                Escape(r.Method), Escape(r.Category), r.N.ToString(CultureInfo.InvariantCulture),
+                r.Method, r.Category, r.N.ToString(CultureInfo.InvariantCulture),
                 $"{F(r.Accuracy * 100, 2)} [{F(r.AccuracyInterval.Lower * 100, 1)}, {F(r.AccuracyInterval.Upper * 100, 1)}]",
             };
             if (BaselineMethod is not null)
@@ -185,12 +181,49 @@ public sealed class ResultsTable
             }
             cells.AddRange(metricKeys.Select(k => r.Metrics.TryGetValue(k, out double v) ? F(v, 3) : ""));
             cells.AddRange(costKeys.Select(k => r.Costs.TryGetValue(k, out double v) ? F(v, 3) : ""));
-            sb.Append("| ").Append(string.Join(" | ", cells)).Append(" |\n");
+            body.Add(cells);
         }
-        if (BaselineMethod is not null)
-            sb.Append('\n').Append($"Δ: paired bootstrap ({BootstrapResamples} resamples, seed {Seed}, percentile CI) " +
-                                   $"on items both methods answered; McNemar: exact two-sided binomial test on discordant pairs; " +
-                                   "Holm p: the McNemar p adjusted by Holm's step-down over every method compared with the baseline in the same category.\n");
+        string? footnote = BaselineMethod is null ? null
+            : $"Δ: paired bootstrap ({BootstrapResamples} resamples, seed {Seed}, percentile CI) " +
+              $"on items both methods answered; McNemar: exact two-sided binomial test on discordant pairs; " +
+              "Holm p: the McNemar p adjusted by Holm's step-down over every method compared with the baseline in the same category.";
+        return (header, body, footnote);
+    }
+
+    public string ToMarkdown()
+    {
+        var (header, rows, footnote) = Cells();
+        var sb = new StringBuilder();
+        sb.Append("### ").Append(Benchmark).Append('\n').Append('\n');
+        if (Note is not null) sb.Append("> ").Append(Note).Append('\n').Append('\n');
+        sb.Append("| ").Append(string.Join(" | ", header)).Append(" |\n");
+        sb.Append('|').Append(string.Concat(header.Select((_, i) => i < 2 ? "---|" : "---:|"))).Append('\n');
+        foreach (var cells in rows)
+            sb.Append("| ").Append(string.Join(" | ", cells.Select((c, i) => i < 2 ? Escape(c) : c))).Append(" |\n");
+        if (footnote is not null) sb.Append('\n').Append(footnote).Append('\n');
+        return sb.ToString();
+    }
+
+    /// <summary>The table as an HTML fragment (caption, table, footnote): what a notebook shows for it.</summary>
+    public string ToHtml()
+    {
+        static string H(string s) => System.Net.WebUtility.HtmlEncode(s);
+        var (header, rows, footnote) = Cells();
+        var sb = new StringBuilder();
+        sb.Append("<div class=\"blink-results\"><table><caption style=\"text-align:left;font-weight:bold\">").Append(H(Benchmark)).Append("</caption>\n<thead><tr>");
+        foreach (var h in header) sb.Append("<th>").Append(H(h)).Append("</th>");
+        sb.Append("</tr></thead>\n<tbody>\n");
+        foreach (var cells in rows)
+        {
+            sb.Append("<tr>");
+            for (int i = 0; i < cells.Count; i++)
+                sb.Append(i < 2 ? "<td style=\"text-align:left\">" : "<td style=\"text-align:right\">").Append(H(cells[i])).Append("</td>");
+            sb.Append("</tr>\n");
+        }
+        sb.Append("</tbody></table>");
+        if (Note is not null) sb.Append("<p><i>").Append(H(Note)).Append("</i></p>");
+        if (footnote is not null) sb.Append("<p><small>").Append(H(footnote)).Append("</small></p>");
+        sb.Append("</div>");
         return sb.ToString();
     }
 

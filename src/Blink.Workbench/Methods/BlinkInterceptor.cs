@@ -31,6 +31,7 @@ public sealed class BlinkInterceptor : IDecoderInterceptor
     {
         _options = options;
         _expander = expander;
+        Trace = new BlinkTrace { Options = options };
         _givenRegion = givenRegion;
         if (options.Region is RegionSelection.Given or RegionSelection.RelativeAttention && givenRegion is null)
             throw new ArgumentException($"RegionSelection.{options.Region} needs a region.", nameof(givenRegion));
@@ -51,7 +52,7 @@ public sealed class BlinkInterceptor : IDecoderInterceptor
     public BlinkOptions Options => _options;
 
     /// <summary>The decisions of the latest prefill.</summary>
-    public BlinkTrace Trace { get; } = new();
+    public BlinkTrace Trace { get; }
 
     public void BeginForward(DecoderState state)
     {
@@ -62,6 +63,7 @@ public sealed class BlinkInterceptor : IDecoderInterceptor
         _options.Validate(state.NumLayers, layout.GridHeight, layout.GridWidth);
         _active.Clear();
         Trace.Clear();
+        Trace.GridSize = layout.GridHeight;
         _forwards++;
     }
 

@@ -23,6 +23,12 @@ public sealed class BlinkTrace
     /// <summary>Tokens each decoder layer processed in the prefill; filled by the caller from the model output.</summary>
     public IReadOnlyList<int> TokensPerLayer { get; set; } = [];
 
+    /// <summary>The options the trace was recorded with (its thresholds and region size), for charts of it.</summary>
+    public BlinkOptions? Options { get; init; }
+
+    /// <summary>Side of the visual token grid of the latest prefill (0 before the first).</summary>
+    public int GridSize { get; internal set; }
+
     public int Expansions => _events.Count(e => e.Action == BlinkAction.Expand);
     public int Drops => _events.Count(e => e.Action == BlinkAction.Drop);
 

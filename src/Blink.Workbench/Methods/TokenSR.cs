@@ -45,7 +45,7 @@ public sealed class TokenSR : nn.Module<Tensor, Tensor>
         var up = Interpolate(patch, _scale);
         // In-place activations and sum: the same values, three fewer tensors per expansion (see docs/performance.md).
         var refined = conv3.forward(conv2.forward(conv1.forward(up).relu_()).relu_());
-        return refined.add_(up).MoveToOuterDisposeScope();
+        return refined.PlusInPlace(up).MoveToOuterDisposeScope();
     }
 
     /// <summary>Bilinear ×s with align_corners = false (Blink-interp, and TokenSR's base path).</summary>

@@ -7,6 +7,8 @@ using static TorchSharp.torch;
 namespace Blink.Workbench.Methods;
 
 /// <summary>
+/// A TokenSR bank on disk, read and written here only: <c>NAME.safetensors</c> with the keys
+/// <c>layer_{L}.conv{1,2,3}.*</c>, and <c>NAME.json</c> beside it saying how it was made (written by training).
 /// Opens a trained TokenSR bank from its safetensors file. The file alone says what it holds: the decoder layers from
 /// the keys <c>layer_{L}.conv1.weight</c>, the hidden size and refinement width from that weight's shape
 /// [width, hidden, 1, 1]. So any bank file loads without a side file, and a bank trained for another model is refused
@@ -43,6 +45,19 @@ public static partial class TokenSRBankFile
             throw new InvalidDataException($"{path}: no TokenSR weights (keys layer_<L>.conv1.weight); is this a TokenSR bank?");
         layers.Sort();
         return new Shape(layers, hidden, width);
+    }
+
+    /// <summary>The metadata file beside a bank's weights.</summary>
+    public static string MetaPath(string weightsPath) => Path.ChangeExtension(weightsPath, ".json");
+
+    /// <summary>Writes the weights and, beside them, <paramref name="metadata"/> as indented JSON; both atomically.</summary>
+    public static void Save<TMeta>(TokenSRBank bank, string path, TMeta metadata)
+    {
+        if (!path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"--out must end in .safetensors, got {path}.");
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        CheckpointLoader.Save(bank, path, new Dictionary<string, string> { ["format"] = "pt", ["blink"] = "tokensr" });
+        AtomicFile.WriteAllText(MetaPath(path), System.Text.Json.JsonSerializer.Serialize(metadata, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
     }
 
     /// <summary>Loads the bank (strict: every tensor must fit) and moves it to <paramref name="device"/>.</summary>

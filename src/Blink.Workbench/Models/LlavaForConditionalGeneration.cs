@@ -101,7 +101,7 @@ public sealed class LlavaForConditionalGeneration : nn.Module<LlavaInput, LlavaO
         if (features is not null)
         {
             layout = ImageLayout(input.InputIds, features);
-            var mask = ids.eq(Config.ImageTokenIndex).unsqueeze(-1).expand_as(embeds);
+            var mask = ids.ElementEquals(Config.ImageTokenIndex).unsqueeze(-1).expand_as(embeds);
             embeds = embeds.masked_scatter(mask, features.to(embeds.dtype).to(embeds.device));
         }
         var decoded = language_model.forward(new DecoderInput(embeds, null, layout, input.Cache, input.Interceptor));

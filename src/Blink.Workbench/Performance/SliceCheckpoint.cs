@@ -69,7 +69,7 @@ public static class SliceCheckpoint
                 for (long start = 0; start < count; start += ChunkElements)
                 {
                     using var scope = NewDisposeScope();
-                    var chunk = (torch.randn(Math.Min(ChunkElements, count - start), generator: generator) * 0.02).to(ScalarType.Float16);
+                    var chunk = torch.randn(Math.Min(ChunkElements, count - start), generator: generator).Times(0.02).to(ScalarType.Float16);
                     stream.Write(chunk.bytes);
                 }
             }

@@ -33,7 +33,7 @@ public static class SliceModel
         ids.AddRange(Enumerable.Repeat((long)config.ImageTokenIndex, config.ImageTokenCount));
         for (var i = 0; i < text; i++) ids.Add(rng.Next(2, 31999));
         var idTensor = torch.tensor(ids.ToArray(), dtype: ScalarType.Int64, device: device).unsqueeze(0);
-        var features = (torch.randn(1, config.ImageTokenCount, config.TextConfig.HiddenSize, device: device) * 0.5).to(dtype);
+        var features = torch.randn(1, config.ImageTokenCount, config.TextConfig.HiddenSize, device: device).Times(0.5).to(dtype);
         return (model, idTensor, features);
     }
 }

@@ -1,13 +1,14 @@
 using Blink.Workbench.IO;
-using Plotly.NET;
 using SkiaSharp;
+using Blink.Workbench.Imaging;
 
 namespace Blink.Workbench.Plots;
 
 /// <summary>
-/// A figure of one or more <see cref="ChartPanel"/>s in a grid, with a title and a shared legend. It can be shown as
-/// a Plotly.NET <see cref="GenericChart"/> (notebooks: return <see cref="Chart"/> or display it), saved as an offline
-/// interactive HTML page (plotly.js inlined, no CDN), or rasterised to PNG with SkiaSharp (no browser).
+/// A figure of one or more <see cref="ChartPanel"/>s in a grid, with a title and a shared legend. It can be written as
+/// plotly.js figure JSON (a notebook shows it as an interactive chart: the package's kernel extension registers the
+/// formatter), saved as an offline interactive HTML page (plotly.js inlined, no CDN), or rasterised to PNG with
+/// SkiaSharp (no browser).
 /// </summary>
 public sealed class Figure
 {
@@ -65,12 +66,6 @@ public sealed class Figure
             .ToList();
     }
 
-    /// <summary>
-    /// A fresh Plotly.NET chart of this figure. A new one per call: Plotly.NET's "with..." functions mutate charts
-    /// in place, so a shared instance could be changed behind our back.
-    /// </summary>
-    public GenericChart Chart => PlotlyFigureBuilder.Build(this);
-
     /// <summary>Plotly figure JSON ({"data": [...], "layout": {...}}), deterministic for the same figure.</summary>
     public string ToPlotlyJson() => PlotlyFigureBuilder.ToJson(this);
 
@@ -92,6 +87,4 @@ public sealed class Figure
 
     /// <summary>Writes <see cref="ToPng"/> atomically.</summary>
     public void SavePng(string path, float scale = 1) => IO.AtomicFile.WriteAllBytes(path, ToPng(scale));
-
-    public static implicit operator GenericChart(Figure figure) => figure.Chart;
 }

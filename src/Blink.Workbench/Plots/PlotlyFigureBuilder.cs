@@ -1,13 +1,15 @@
 using System.Globalization;
-using Plotly.NET;
+using System.Text.Json;
 using SkiaSharp;
+using Blink.Workbench.Imaging;
 
 namespace Blink.Workbench.Plots;
 
 /// <summary>
-/// Turns the chart model into a Plotly.NET chart. Traces and layout are written as plain plotly.js attributes
-/// (DynamicObj properties) rather than through Plotly.NET's F# helper signatures: from C# that is shorter, and it
-/// gives exact control over ranges, ticks and domains so the interactive chart matches the PNG.
+/// Turns the chart model into plotly.js figure JSON (<c>{"data": [...], "layout": {...}, "config": {...}}</c>).
+/// Traces and layout are plain plotly.js attributes written with System.Text.Json, not through Plotly.NET: Plotly.NET
+/// 6 needs FSharp.Core 10.1, which cannot load beside the FSharp.Core 10.0 of the final .NET Interactive kernel, and
+/// writing the attributes directly gives exact control over ranges, ticks and domains so the chart matches the PNG.
 /// </summary>
 internal static class PlotlyFigureBuilder
 {
@@ -15,26 +17,16 @@ internal static class PlotlyFigureBuilder
     private const string AxisColor = "#444444";
     private const string FontFamily = "DejaVu Sans, Verdana, Arial, sans-serif";
 
-    public static GenericChart Build(Figure figure)
+    public static string ToJson(Figure figure)
     {
         var (traces, layout) = Describe(figure);
-        var chart = GenericChart.ofTraceObjects(false, traces.Select(ToTrace).ToArray());
-        var plotlyLayout = new Layout();
-        foreach (var (key, value) in layout) plotlyLayout.SetProperty(key, value);
-        chart = GenericChart.setLayout(plotlyLayout, chart);
-        var config = new Config();
-        config.SetProperty("displaylogo", false);
-        return GenericChart.setConfig(config, chart);
-    }
-
-    public static string ToJson(Figure figure) => GenericChart.toFigureJson(Build(figure));
-
-    private static Trace ToTrace(Dictionary<string, object?> description)
-    {
-        var trace = new Trace((string)description["type"]!);
-        foreach (var (key, value) in description)
-            if (key != "type") trace.SetProperty(key, value);
-        return trace;
+        var root = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["data"] = traces,
+            ["layout"] = layout,
+            ["config"] = Obj(("displaylogo", false), ("responsive", false)),
+        };
+        return JsonSerializer.Serialize(root);
     }
 
     /// <summary>The figure as plotly.js traces and layout (plain dictionaries).</summary>

@@ -12,7 +12,6 @@ public static class ReportEnvironment
         new("Architecture", RuntimeInformation.ProcessArchitecture.ToString()),
         new(".NET", RuntimeInformation.FrameworkDescription),
         new("Logical processors", System.Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        new("Plotly.NET", typeof(Plotly.NET.GenericChart).Assembly.GetName().Version?.ToString() ?? "?"),
         new("plotly.js (inlined)", Plots.OfflinePlotlyPage.PlotlyJsVersion),
         new("SkiaSharp", typeof(SkiaSharp.SKBitmap).Assembly.GetName().Version?.ToString() ?? "?"),
         new("PNG font", Plots.ChartFonts.Regular.FamilyName + (Plots.ChartFonts.IsDeterministic ? "" : " (system fallback)")),

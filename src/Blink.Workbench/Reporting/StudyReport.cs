@@ -3,6 +3,7 @@ using Blink.Workbench.Analysis;
 using Blink.Workbench.Evaluation;
 using System.Text.Json.Nodes;
 using Blink.Workbench.Plots;
+using Blink.Workbench.Imaging;
 
 namespace Blink.Workbench.Reporting;
 

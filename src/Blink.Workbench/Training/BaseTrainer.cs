@@ -36,7 +36,7 @@ public sealed class BaseTrainer
     /// <summary>Runs (or resumes) training and returns the trained bundle.</summary>
     public ModelBundle Run(IProgress<TrainingProgress>? progress = null, CancellationToken ct = default, bool resume = true)
     {
-        var tokenizer = WordTokenizer.ForTestbed();
+        var tokenizer = Blink.Workbench.Data.Testbed.TestbedVocabulary.Tokenizer();
         var generator = new TestbedGenerator(_options.Testbed);
         var preprocessor = new ImagePreprocessor(new ImagePreprocessOptions { Size = _options.Testbed.InputSize, PatchSize = _options.Testbed.PatchSize });
         torch.manual_seed(_options.Seed);
@@ -52,7 +52,7 @@ public sealed class BaseTrainer
         var grid = config.VisionConfig.GridSize;
         var positionHead = _options.PatchPositionLossWeight > 0 ? nn.Linear(config.TextConfig.HiddenSize, 2 * grid) : null;
         var headParameters = positionHead is null ? patchHead.parameters() : patchHead.parameters().Concat(positionHead.parameters());
-        var optimizer = torch.optim.AdamW(model.parameters().Concat(headParameters), lr: _options.LearningRate, weight_decay: _options.WeightDecay);
+        var optimizer = new AdamW(model.parameters().Concat(headParameters), lr: _options.LearningRate, weight_decay: _options.WeightDecay);
         var visionSteps = _options.VisionSteps;
         var totalSteps = visionSteps + _options.Steps;
         var state = new TrainerState(0, [], OptionsJson);
@@ -90,7 +90,7 @@ public sealed class BaseTrainer
         // The per-token targets: object kind and colour, plus the token's grid place when asked for.
         Tensor TokenLoss(Tensor features, IReadOnlyList<TestbedExample> examples) => positionHead is null
             ? PatchLoss(patchHead.forward(features), examples, _options.BalancedPatchLoss)
-            : PatchLoss(patchHead.forward(features), examples, _options.BalancedPatchLoss).Plus(_options.PatchPositionLossWeight * PositionLoss(positionHead.forward(features), grid));
+            : PatchLoss(patchHead.forward(features), examples, _options.BalancedPatchLoss).Plus(PositionLoss(positionHead.forward(features), grid).Times(_options.PatchPositionLossWeight));
         for (var step = state.Step; step < totalSteps; step++)
         {
             ct.ThrowIfCancellationRequested();
@@ -116,8 +116,8 @@ public sealed class BaseTrainer
                     var grounding = groundingLayers is null ? null : GroundingObserver(examples, batch, groundingLayers);
                     var logits = model.forward(new LlavaInput(batch.InputIds, null, Interceptor: grounding, Logits: LogitsMode.All, ImageFeatures: features)).Logits;
                     lossTensor = AnswerLoss(logits, batch, tokenizer.EosId);
-                    if (grounding is not null) lossTensor = lossTensor.Plus(_options.GroundingLossWeight * grounding.Loss());
-                    if (_options.PatchLossWeight > 0) lossTensor = lossTensor.Plus(_options.PatchLossWeight * TokenLoss(features, examples));
+                    if (grounding is not null) lossTensor = lossTensor.Plus(grounding.Loss().Times(_options.GroundingLossWeight));
+                    if (_options.PatchLossWeight > 0) lossTensor = lossTensor.Plus(TokenLoss(features, examples).Times(_options.PatchLossWeight));
                 }
                 optimizer.zero_grad();
                 lossTensor.backward();
@@ -195,12 +195,8 @@ public sealed class BaseTrainer
         return order;
     }
 
-    /// <summary>Where the grounding loss acts: the Blink band of layers (where Blink reads saliency).</summary>
-    private static int[] GroundingLayers(LlavaConfig config)
-    {
-        var band = Methods.BlinkOptions.ForModel(config.TextConfig.NumHiddenLayers, config.VisionConfig.GridSize);
-        return Enumerable.Range(band.FirstLayer, band.LastLayer - band.FirstLayer + 1).ToArray();
-    }
+    /// <summary>Where the grounding loss acts: the middle band of the decoder (the layers Blink scans by default).</summary>
+    private static int[] GroundingLayers(LlavaConfig config) => [.. DecoderBand.Middle(config.TextConfig.NumHiddenLayers).Layers];
 
     /// <summary>The grounding observer of one batch, with its examples' evidence masks as targets.</summary>
     private static GroundingLoss.Observer GroundingObserver(IReadOnlyList<TestbedExample> examples, TestbedBatch batch, int[] layers)
@@ -219,13 +215,13 @@ public sealed class BaseTrainer
         var kindLogits = flat.narrow(1, 0, PatchLabels.KindClasses);
         var colorLogits = flat.narrow(1, PatchLabels.KindClasses, PatchLabels.ColorClasses);
         if (!balanced) return nn.functional.cross_entropy(kindLogits, kinds).Plus(nn.functional.cross_entropy(colorLogits, colors));
-        var objects = kinds.ne(0).to_type(flat.dtype);
-        var empty = 1 - objects;
+        var objects = kinds.NotEqual(0).to_type(flat.dtype);
+        var empty = objects.OneMinus();
         // Mean over object tokens plus mean over empty tokens: each group counts the same, however few objects there are.
         Tensor Balanced(Tensor logits, Tensor labels)
         {
             var each = nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.None);
-            return (each * objects).sum() / objects.sum().clamp_min(1) + (each * empty).sum() / empty.sum().clamp_min(1);
+            return ((each * objects).sum() / objects.sum().ClampMin(1)).Plus((each * empty).sum() / empty.sum().ClampMin(1));
         }
         return Balanced(kindLogits, kinds).Plus(Balanced(colorLogits, colors));
     }
@@ -235,8 +231,8 @@ public sealed class BaseTrainer
     {
         var flat = predictions.reshape(-1, 2 * grid);
         var index = TensorMath.Arange(grid * grid, ScalarType.Int64, predictions.device).repeat(predictions.shape[0]);
-        var rows = index.div(grid, rounding_mode: RoundingMode.floor);
-        var cols = index.remainder(grid);
+        var rows = index.FloorDivide(grid);
+        var cols = index.Remainder(grid);
         return nn.functional.cross_entropy(flat.narrow(1, 0, grid), rows).Plus(nn.functional.cross_entropy(flat.narrow(1, grid, grid), cols));
     }
 
@@ -247,7 +243,7 @@ public sealed class BaseTrainer
         var rows = TensorMath.Arange(b, ScalarType.Int64, logits.device);
         var at = torch.tensor(batch.LastPromptIndex, device: logits.device);
         var answerLogits = logits[rows, at];
-        var eosLogits = logits[rows, at + 1];
+        var eosLogits = logits[rows, at.Plus(1L)];
         var answers = torch.tensor(batch.Answers, device: logits.device);
         var eos = torch.tensor(Enumerable.Repeat((long)eosId, b).ToArray(), device: logits.device);
         return nn.functional.cross_entropy(torch.cat([answerLogits, eosLogits]), torch.cat([answers, eos]));

@@ -77,10 +77,10 @@ public static class GroundingLoss
         var pick = torch.tensor(select, [b, r], device: rowProbabilities.device);
         var rows = torch.einsum("bhrt,br->bht", rowProbabilities, pick);                  // [B, H, Tk]
         var image = rows.narrow(-1, imageStart, imageLength).mean([1L]);                 // [B, N]
-        var p = image / image.sum(-1, keepdim: true).clamp_min(1e-12);
-        var perRow = -(targets * (p + 1e-8).log()).sum(-1);                              // [B]
-        var has = targets.sum(-1).gt(0).to(perRow.dtype);
-        return ((perRow * has).sum() / has.sum().clamp_min(1)).MoveToOuterDisposeScope();
+        var p = image / image.sum(-1, keepdim: true).ClampMin(1e-12);
+        var perRow = -(targets * p.Plus(1e-8).log()).sum(-1);                              // [B]
+        var has = targets.sum(-1).Greater(0).to(perRow.dtype);
+        return ((perRow * has).sum() / has.sum().ClampMin(1)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Asks the chosen layers for the batch's last-prompt rows and accumulates the loss as the forward runs.</summary>
@@ -107,7 +107,7 @@ public static class GroundingLoss
             if (_terms.Count == 0) throw new InvalidOperationException("No grounding layer reported attention rows.");
             var sum = _terms[0];
             for (var i = 1; i < _terms.Count; i++) sum = sum.Plus(_terms[i]);
-            var mean = sum / _terms.Count;
+            var mean = sum.DividedBy(_terms.Count);
             foreach (var t in _terms) t.Dispose();
             _terms.Clear();
             return mean;

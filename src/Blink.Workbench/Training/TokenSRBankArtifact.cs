@@ -8,9 +8,8 @@ using static TorchSharp.torch;
 namespace Blink.Workbench.Training;
 
 /// <summary>
-/// A trained bank on disk: <c>NAME.safetensors</c> (keys <c>layer_{L}.conv{1,2,3}.*</c>) plus <c>NAME.json</c> with
-/// what is needed to rebuild it (layers, hidden size, width, p, scale) and how it was trained (loss, curve, the
-/// interpolation reference).
+/// What training writes beside a bank (<see cref="TokenSRBankFile"/> owns the files): what is needed to rebuild it
+/// (layers, hidden size, width, p, scale) and how it was trained (loss, curve, the interpolation reference, threads).
 /// </summary>
 public static class TokenSRBankArtifact
 {
@@ -33,20 +32,16 @@ public static class TokenSRBankArtifact
         [property: JsonPropertyName("threads")] int Threads = 0,
         [property: JsonPropertyName("reproducibility")] string? Reproducibility = null);
 
-    public static string MetaPath(string weightsPath) => Path.ChangeExtension(weightsPath, ".json");
+    public static string MetaPath(string weightsPath) => TokenSRBankFile.MetaPath(weightsPath);
 
     public static Meta Save(TokenSRTrainingResult result, string path, int patchSize, TokenSRTrainingOptions options, string cacheKey, string? modelId)
     {
-        if (!path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"--out must end in .safetensors, got {path}.");
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
         var bank = result.Bank;
         static Dictionary<string, double> Keys(IReadOnlyDictionary<int, double> d) => d.ToDictionary(kv => kv.Key.ToString(System.Globalization.CultureInfo.InvariantCulture), kv => kv.Value);
         var meta = new Meta(bank.Layers.ToArray(), bank.HiddenSize, bank.Width, patchSize, bank.Scale, options.Loss.ToString().ToLowerInvariant(), options.Temperature,
             result.FinalLoss, Keys(result.ValLoss), Keys(result.InterpValLoss), result.TrainPairs, result.ValPairs, cacheKey, modelId, result.Curve,
             TorchSharp.torch.get_num_threads(), "byte-identical when retrained with the same seed, features and thread count; other thread counts round float sums differently");
-        CheckpointLoader.Save(bank, path, new Dictionary<string, string> { ["format"] = "pt", ["blink"] = "tokensr" });
-        AtomicFile.WriteAllText(MetaPath(path), JsonSerializer.Serialize(meta, new JsonSerializerOptions { WriteIndented = true }));
+        TokenSRBankFile.Save(bank, path, meta);
         return meta;
     }
 }

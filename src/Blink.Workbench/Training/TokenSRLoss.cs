@@ -38,17 +38,17 @@ public static class TokenSRLoss
             case TokenSRLossKind.KL:
             {
                 if (!(temperature > 0)) throw new ArgumentException($"The KL temperature must be positive, got {temperature}.");
-                var logQ = nn.functional.log_softmax(student / temperature, 1);
-                var logP = nn.functional.log_softmax(teacher / temperature, 1);
+                var logQ = nn.functional.log_softmax(student.DividedBy(temperature), 1);
+                var logP = nn.functional.log_softmax(teacher.DividedBy(temperature), 1);
                 // × T² keeps gradient magnitudes comparable across temperatures (Hinton et al.); T = 1 is plain KL.
-                perToken = (logP.exp() * (logP - logQ)).sum(1) * (temperature * temperature);
+                perToken = (logP.exp() * (logP - logQ)).sum(1).Times(temperature * temperature);
                 break;
             }
             case TokenSRLossKind.Cosine:
-                perToken = 1 - nn.functional.cosine_similarity(student, teacher, 1, 1e-8);
+                perToken = nn.functional.cosine_similarity(student, teacher, 1, 1e-8).OneMinus();
                 break;
             case TokenSRLossKind.Mse:
-                perToken = student.Minus(teacher).square().mean([1L]);
+                perToken = student.Minus(teacher).Squared().mean([1L]);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);

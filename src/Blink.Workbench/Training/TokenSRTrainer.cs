@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Blink.Workbench.IO;
 using Blink.Workbench.Methods;
+using Blink.Workbench.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -74,7 +75,7 @@ public sealed class TokenSRTrainer
         var width = _options.Width ?? TokenSRBank.DefaultWidth(pairs.HiddenSize);
         var bank = new TokenSRBank(layers, pairs.HiddenSize, width, scale);
         bank.to(device);
-        var optimizer = torch.optim.AdamW(bank.parameters(), lr: _options.LearningRate, weight_decay: _options.WeightDecay);
+        var optimizer = new AdamW(bank.parameters(), lr: _options.LearningRate, weight_decay: _options.WeightDecay);
         var optionsText = JsonSerializer.Serialize(_options with { EvalEvery = 0, CheckpointEvery = 0 });
         var threads = torch.get_num_threads();
         var state = new TrainerState(0, cacheKey, optionsText, [], threads);
@@ -129,7 +130,7 @@ public sealed class TokenSRTrainer
                         var (s, t) = trainData[layer];
                         using var idx = torch.tensor(BatchIndices(layer, step, (int)s.shape[0]), device: device);
                         var loss = TokenSRLoss.Compute(bank.ModuleFor(layer).forward(s.index_select(0, idx)), t.index_select(0, idx), _options.Loss, _options.Temperature);
-                        total = total is null ? loss : total + loss;
+                        total = total is null ? loss : total.Plus(loss);
                     }
                     total!.backward();
                     nn.utils.clip_grad_norm_(bank.parameters(), _options.GradientClip);

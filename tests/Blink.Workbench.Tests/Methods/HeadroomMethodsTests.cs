@@ -1,5 +1,6 @@
 using Blink.Workbench.Data.Testbed;
 using Blink.Workbench.Evaluation;
+using Blink.Workbench.Evaluation.Runs;
 using Blink.Workbench.Methods;
 using Blink.Workbench.Models;
 using Blink.Workbench.Training;
@@ -165,7 +166,7 @@ public class HeadroomMethodsTests(HeadroomFixture f) : IClassFixture<HeadroomFix
     [Fact]
     public void RunIdentity_ChangesWithEveryCropOption()
     {
-        var benchmark = global::Blink.Workbench.Benchmarks.BenchmarkRegistry.Default.Get("testbed");
+        var benchmark = global::Blink.Workbench.Evaluation.Benchmarks.BenchmarkRegistry.Default.Get("testbed");
         var baseId = RunIdentity.For(M("vicrop"), f.Runner, benchmark);
         Assert.Equal("RelativeAttention", baseId.Fields["crop.source"]);
         var other = RunIdentity.For(M("vicrop") with { ViCrop = f.ViCrop with { GenericPrompt = "the image ." } }, f.Runner, benchmark);

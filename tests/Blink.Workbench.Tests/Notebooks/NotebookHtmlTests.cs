@@ -1,118 +1,119 @@
-using System.Diagnostics;
+using Blink.Workbench.Imaging;
 using System.Text.RegularExpressions;
-using Blink.Notebooks;
-using Blink.Notebooks.Html;
+using Blink.Workbench.Evaluation.Benchmarks;
+using Blink.Workbench.Evaluation;
+using Blink.Workbench.Methods;
+using Blink.Workbench.Notebooks;
+using Blink.Workbench.Plots;
+using SkiaSharp;
 
 namespace Blink.Workbench.Tests.Notebooks;
 
-[Collection(NotebookRunnerCollection.Name)]
+/// <summary>
+/// The HTML the package's kernel extension shows for the library's values (what the real kernel displays is checked
+/// by <see cref="ProjectNotebooksTests"/>); and the extension registers a formatter for each of them.
+/// </summary>
 public sealed class NotebookHtmlTests
 {
-    [Fact]
-    public async Task The_page_inlines_plotly_js_once_for_several_charts_and_loads_nothing_from_the_network()
+    private static Figure Bars() => Figure.Single(new ChartPanel
     {
-        using var nb = new TestNotebook()
-            .Markdown("# Charts\n\nTwo **line** charts:\n\n- first\n- second")
-            .Code("#r \"nuget: Plotly.NET.CSharp, 0.14.0\"\n#r \"nuget: Plotly.NET.Interactive, 6.0.0\"")
-            .Code("Plotly.NET.CSharp.Chart.Line<int, int, string>(new[] { 1, 2 }, new[] { 3, 4 })")
-            .Code("display(Plotly.NET.CSharp.Chart.Line<int, int, string>(new[] { 1, 2 }, new[] { 4, 3 }));\nConsole.WriteLine(\"<done>\");");
-        var result = await NotebookRunner.RunAsync(nb.Write(), new NotebookRunOptions { OutputDirectory = nb.OutputDirectory });
+        XAxis = new AxisSpec { Categories = ["a", "b"] },
+        Series = [new BarSeries { Name = "m", Values = [1, 2] }],
+    }, "Bars", 400, 300);
 
-        Assert.True(result.Succeeded);
-        var html = File.ReadAllText(result.HtmlPath!);
-        Assert.Equal(1, Count(html, PlotlyJsBundle.Script[..200]));
-        Assert.Equal(2, Count(html, "<!-- Plotly chart will be drawn inside this DIV -->"));
-        Assert.DoesNotMatch(new Regex("<script[^>]+src\\s*=\\s*[\"']?(https?:)?//", RegexOptions.IgnoreCase), html);
-        Assert.DoesNotContain("<link", html);
-        Assert.Contains("<h1>Charts</h1>", html);
-        Assert.Contains("<strong>line</strong>", html);
-        Assert.Contains("<li>second</li>", html);
-        Assert.Contains("&lt;done&gt;", html);   // console text is escaped
+    [Fact]
+    public void Figures_carry_plotly_js_once_per_kernel_and_then_only_their_json()
+    {
+        var first = NotebookHtml.Figure(Bars());
+        var second = NotebookHtml.Figure(Bars());
+        // A test may not be the first caller in this process: at most one of the two carries plotly.js.
+        Assert.False(first.Contains("plotly.js v", StringComparison.Ordinal) && second.Contains("plotly.js v", StringComparison.Ordinal));
+        Assert.DoesNotContain("plotly.js v", second);
+        Assert.Contains("Plotly.newPlot(\"blink-figure-", second);
+        Assert.Contains("\"type\":\"bar\"", second);
+        Assert.DoesNotMatch(@"<script[^>]*\bsrc\s*=", first + second);
+        var ids = Regex.Matches(first + second, "id=\"(blink-figure-[^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(2, ids.Distinct().Count());
+        // RequireJS is hidden while plotly.js loads, then restored.
+        var script = NotebookHtml.PlotlyScript();
+        Assert.True(script.IndexOf("window.define=undefined", StringComparison.Ordinal) < script.IndexOf("plotly.js v", StringComparison.Ordinal));
+        Assert.EndsWith("window.define=window.__blinkDefine;</script>\n", script);
     }
 
-    /// <summary>
-    /// The real proof of "offline": a headless Chromium (a Debian package on the project's machines) with networking
-    /// disabled draws both charts of the page, i.e. the RequireJS stand-in hands the kernel-style fragments the inlined plotly.js.
-    /// </summary>
     [Fact]
-    public async Task The_page_draws_its_charts_in_a_browser_without_network()
+    public void A_results_table_is_an_html_table_with_the_markdown_cells()
     {
-        var browser = new[] { "chromium", "chromium-browser", "google-chrome" }
-            .SelectMany(name => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(dir => Path.Combine(dir, name)))
-            .FirstOrDefault(File.Exists);
-        Assert.True(browser is not null, "This test needs a headless Chromium on PATH (Debian package 'chromium').");
+        var table = new ResultsTable("testbed <a>", "vanilla", bootstrapResamples: 200, seed: 1);
+        table.Add("vanilla", [new ItemOutcome("1", "color", true), new ItemOutcome("2", "color", false)]);
+        table.Add("blink|x", [new ItemOutcome("1", "color", true), new ItemOutcome("2", "color", true)]);
 
-        using var nb = new TestNotebook()
-            .Code("#r \"nuget: Plotly.NET.CSharp, 0.14.0\"\n#r \"nuget: Plotly.NET.Interactive, 6.0.0\"")
-            .Code("Plotly.NET.CSharp.Chart.Line<int, int, string>(new[] { 1, 2 }, new[] { 3, 4 })")
-            .Code("Plotly.NET.CSharp.Chart.Column<int, string, string>(new[] { 5, 6 }, new[] { \"a\", \"b\" })");
-        var result = await NotebookRunner.RunAsync(nb.Write(), new NotebookRunOptions { OutputDirectory = nb.OutputDirectory });
-        Assert.True(result.Succeeded);
+        var html = NotebookHtml.Table(table);
 
-        var start = new ProcessStartInfo(browser!)
+        Assert.StartsWith("<div class=\"blink-results\"><table><caption", html);
+        Assert.Contains("testbed &lt;a&gt;", html);
+        Assert.Contains("<th>McNemar p</th>", html);
+        Assert.Contains("<td style=\"text-align:left\">blink|x</td>", html);
+        Assert.Contains("<td style=\"text-align:right\">100.00 [", html);
+        Assert.Contains("| blink\\|x |", table.ToMarkdown());   // the Markdown still escapes the pipe
+        Assert.Equal(Regex.Matches(table.ToMarkdown(), @"^\| (?!Method|-)", RegexOptions.Multiline).Count, Regex.Matches(html, "<tr><td").Count);
+    }
+
+    [Fact]
+    public void A_saliency_map_is_a_heatmap_of_its_grid_with_the_strongest_region_boxed()
+    {
+        var tokens = new float[16];
+        tokens[10] = 1;
+        var regions = new RegionGrid(4, 4, 2);
+        var (rho, argmax, mass) = SaliencyMap.Concentration(tokens, regions);
+        var map = new SaliencyMap(3, tokens, 4, 4, regions, mass, rho, argmax, double.NaN);
+
+        using var doc = System.Text.Json.JsonDocument.Parse(NotebookHtml.SaliencyFigure(map).ToPlotlyJson());
+        var trace = doc.RootElement.GetProperty("data")[0];
+        Assert.Equal("heatmap", trace.GetProperty("type").GetString());
+        Assert.Equal(1, trace.GetProperty("z")[2][2].GetDouble());
+        var box = doc.RootElement.GetProperty("layout").GetProperty("shapes")[0];
+        Assert.Equal((1.5, 3.5), (box.GetProperty("x0").GetDouble(), box.GetProperty("x1").GetDouble()));
+        Assert.StartsWith("layer 3: ρ = 1.000, strongest region (1,1)", NotebookHtml.SaliencyFigure(map).Panels[0].Title);
+        Assert.Contains("Plotly.newPlot(", NotebookHtml.Saliency(map));
+    }
+
+    [Fact]
+    public void A_trace_without_its_options_is_refused_with_a_reason()
+    {
+        var e = Assert.Throws<ArgumentException>(() => NotebookHtml.TraceFigure(new BlinkTrace()));
+        Assert.Contains("Blink options", e.Message);
+    }
+
+    [Fact]
+    public void A_sample_is_its_picture_with_the_evidence_box_and_the_question()
+    {
+        using var bitmap = new SKBitmap(64, 64);
+        bitmap.Erase(SKColors.White);
+        var item = new BenchmarkItem
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            ArgumentList =
-            {
-                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-                $"--user-data-dir={Path.Combine(nb.Directory, "chromium")}", "--virtual-time-budget=5000", "--dump-dom",
-                new Uri(result.HtmlPath!).AbsoluteUri,
-            },
+            Id = QuestionId.FromString("q7"), Category = "color", Prompt = "What colour? Answer with one word.", Question = "What colour is the <star>?",
+            Image = new Base64ImageSource(Convert.ToBase64String(PngEncoding.Encode(bitmap)), "test"), GroundTruth = "red",
+            Evidence = new Blink.Workbench.Imaging.PixelBox(8, 8, 24, 24),
         };
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var dom = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        await stderr;
 
-        Assert.Equal(2, Count(dom, "class=\"plot-container plotly\""));
+        var html = NotebookHtml.Sample(item);
+
+        Assert.Contains("What colour is the &lt;star&gt;?", html);
+        Assert.Contains("<b>A:</b> red", html);
+        Assert.Contains("evidence box (8,8)–(24,24) px", html);
+        var src = Regex.Match(html, "src=\"data:image/png;base64,([^\"]+)\"").Groups[1].Value;
+        using var shown = PngEncoding.Decode(Convert.FromBase64String(src));
+        Assert.Equal(Palette.Box, shown.GetPixel(8, 16));        // the box's left edge
+        Assert.Equal(SKColors.White, shown.GetPixel(40, 40));    // outside it the picture is untouched
     }
 
     [Fact]
-    public void A_page_without_charts_carries_no_plotly_js()
+    public void The_kernel_extension_registers_a_formatter_for_every_notebook_value()
     {
-        var notebook = Blink.Notebooks.Documents.NotebookFile.Parse("""{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []}""");
-        Assert.DoesNotContain(PlotlyJsBundle.Script[..200], NotebookHtmlRenderer.Render(notebook));
-    }
-
-    [Fact]
-    public void Markdown_subset_renders_blocks_and_inlines()
-    {
-        var html = MarkdownRenderer.ToHtml("""
-            ## Results <raw>
-
-            | model | score |
-            |:------|------:|
-            | tiny  | `0.5` |
-
-            1. one
-            2. two
-               - nested
-
-            ```csharp
-            var x = a < b;
-            ```
-
-            > quoted *text* and [a link](https://example.org)
-            """);
-
-        Assert.Contains("<h2>Results &lt;raw&gt;</h2>", html);
-        Assert.Contains("<th style=\"text-align:left\">model</th>", html);
-        Assert.Contains("<td style=\"text-align:right\"><code>0.5</code></td>", html);
-        Assert.Contains("<ol>", html);
-        Assert.Contains("<ul>\n<li>nested</li>", html);
-        Assert.Contains("<pre><code class=\"language-csharp\">var x = a &lt; b;</code></pre>", html);
-        Assert.Contains("<blockquote>", html);
-        Assert.Contains("<em>text</em>", html);
-        Assert.Contains("<a href=\"https://example.org\">a link</a>", html);
-    }
-
-    private static int Count(string text, string value)
-    {
-        var count = 0;
-        for (var i = text.IndexOf(value, StringComparison.Ordinal); i >= 0; i = text.IndexOf(value, i + value.Length, StringComparison.Ordinal)) count++;
-        return count;
+        var dib = File.ReadAllText(Path.Combine(KernelNotebooks.RepositoryRoot, "src", "Blink.Workbench", "Notebooks", "extension.dib"));
+        var registered = Regex.Matches(dib, @"Formatter\.Register<([\w.]+)>").Select(m => m.Groups[1].Value).ToHashSet();
+        foreach (var type in new[] { typeof(Figure), typeof(ResultsTable), typeof(SaliencyMap), typeof(BlinkTrace), typeof(BenchmarkItem), typeof(Blink.Workbench.Analysis.PositionProbeResult), typeof(Blink.Workbench.Analysis.ObjectProbeResult) })
+            Assert.Contains(type.FullName!, registered);
+        Assert.All(registered, name => Assert.NotNull(typeof(Figure).Assembly.GetType(name)));
     }
 }

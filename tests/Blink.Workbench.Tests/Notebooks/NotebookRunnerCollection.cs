@@ -1,8 +1,8 @@
 namespace Blink.Workbench.Tests.Notebooks;
 
 /// <summary>
-/// Notebook runs set the process working directory to the notebook's folder (kernel semantics) and route Console
-/// output, so these tests run on their own, after the parallel ones, and never disturb other tests.
+/// Each notebook run starts a .NET Interactive kernel (a process of its own, about 1 GB with libtorch); on a 2-core
+/// machine they take turns, after the parallel tests, and never compete with each other.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class NotebookRunnerCollection

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Blink.Workbench.Models.Decoding;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -82,7 +81,7 @@ public sealed class LlamaAttention : nn.Module<AttentionInput, AttentionOutput>
     {
         if (request.IsNone) return AttentionObservation.Empty;
         var tk = k.shape[2];
-        var scale = Scales.GetOrAdd(headDim, d => (1.0 / Math.Sqrt(d)).ToScalar());
+        var scale = TensorMath.Constant(1.0 / Math.Sqrt(headDim));
         var k32 = Float32(k);
         int[]? rows = null;
         Tensor? rowScores = null, rowProbs = null, full = null;
@@ -111,9 +110,6 @@ public sealed class LlamaAttention : nn.Module<AttentionInput, AttentionOutput>
         }
         return new AttentionObservation(rows, rowScores, rowProbs, full);
     }
-
-    /// <summary>1/√d per head size, as Scalars kept alive for the process (a temporary Scalar per call costs a native allocation).</summary>
-    private static readonly ConcurrentDictionary<int, Scalar> Scales = new();
 
     /// <summary>The tensor in float32; itself when it already is (no new handle).</summary>
     private static Tensor Float32(Tensor t) => t.dtype == ScalarType.Float32 ? t : t.to(ScalarType.Float32);

@@ -77,7 +77,7 @@ public sealed class LlamaModel : nn.Module<DecoderInput, DecoderOutput>
             var previous = state.HiddenStates;
             state.SetHidden(output.HiddenStates);
             if (!ReferenceEquals(previous, x)) previous.Dispose();
-            cache?.SetNextPosition(l, layerPositions[.., -1] + 1);
+            cache?.SetNextPosition(l, layerPositions[.., -1].Plus(1L));
 
             interceptor?.AfterLayer(l, state, output.Observation);
             output.Observation.RowScores?.Dispose();

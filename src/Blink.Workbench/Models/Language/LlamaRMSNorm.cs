@@ -24,7 +24,7 @@ public sealed class LlamaRMSNorm : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var dtype = x.dtype;
         var h = x.to(ScalarType.Float32);
-        h = h * torch.rsqrt(h.square().mean([-1L], keepdim: true) + _eps);
+        h = h * torch.rsqrt(h.Squared().mean([-1L], keepdim: true).Plus(_eps));
         return (weight * h.to(dtype)).MoveToOuterDisposeScope();
     }
 }

@@ -36,8 +36,8 @@ public sealed class LlamaRotaryEmbedding : nn.Module<Tensor, (Tensor Cos, Tensor
     private Tensor InverseFrequencies(Device? device)
     {
         using var scope = NewDisposeScope();
-        var exponents = TensorMath.Arange(0, _headDim, 2, device) / _headDim;
-        return (exponents * -Math.Log(_theta)).exp().to(ScalarType.Float32).MoveToOuterDisposeScope();
+        var exponents = TensorMath.Arange(0, _headDim, 2, device).DividedBy(_headDim);
+        return exponents.Times(-Math.Log(_theta)).exp().to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     /// <param name="positionIds">[B, T] int64 positions.</param>
@@ -159,11 +159,8 @@ public sealed class RotaryTables : IDisposable
         var half = x.shape[^1] / 2;
         var swapped = torch.cat([x.narrow(-1, half, half), x.narrow(-1, 0, half)], dim: -1);
         // mul + add, not addcmul: the fused kernel rounds once (FMA) and would change the model's numbers in the last bit.
-        return x.mul(Cos).add_(swapped.mul_(SignedSin), One).MoveToOuterDisposeScope();
+        return x.mul(Cos).PlusInPlace(swapped.mul_(SignedSin)).MoveToOuterDisposeScope();
     }
-
-    /// <summary>Kept for the process: a temporary Scalar per call would be a native allocation per call.</summary>
-    private static readonly Scalar One = 1.0.ToScalar();
 
     public void Dispose()
     {

@@ -12,6 +12,7 @@ public sealed class CLIPMLP : nn.Module<Tensor, Tensor>
     private readonly Linear fc2;
 #pragma warning restore IDE1006
     private readonly bool _quickGelu;
+    private static readonly Scalar QuickGeluScale = TensorMath.Constant(1.702);
 
     public CLIPMLP(ClipVisionConfig config, Device? device = null) : base(nameof(CLIPMLP))
     {
@@ -25,7 +26,7 @@ public sealed class CLIPMLP : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = fc1.forward(x);
-        h = _quickGelu ? h * torch.sigmoid(h * 1.702) : nn.functional.gelu(h);
+        h = _quickGelu ? h * torch.sigmoid(h.Times(QuickGeluScale)) : nn.functional.gelu(h);
         return fc2.forward(h).MoveToOuterDisposeScope();
     }
 }
