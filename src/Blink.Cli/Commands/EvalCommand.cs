@@ -157,7 +157,17 @@ internal static class EvalCommand
             return 0;
         }
         EvalResultsPrinter.Print(MethodEvaluator.ScoreAll(benchmark, items, methods, evaluation), outDir);
+        WriteDecompositionFigure(outDir);
         return 0;
+    }
+
+    /// <summary>The headroom decomposition's figure, when scoring wrote its table (vanilla, the zoom oracle and decomposition methods).</summary>
+    private static void WriteDecompositionFigure(string outDir)
+    {
+        var json = Path.Combine(outDir, HeadroomDecomposition.FileStem + ".json");
+        if (!File.Exists(json)) return;
+        var png = Blink.Workbench.Plots.DecompositionChart.WritePng(json);
+        AnsiConsole.MarkupLineInterpolated($"wrote [green]{Path.Combine(outDir, HeadroomDecomposition.FileStem + ".md")}[/] (where the headroom goes) and {png}");
     }
 
     private static int Merge(EvalSettings s)
@@ -194,6 +204,7 @@ internal static class EvalCommand
             methods.AddRange(AnswerShards.Complete(outDir).Where(n => !methods.Any(m => m.Name == n)).Select(SpecFor));
         methods = [.. methods.OrderBy(m => m.Name == s.Baseline ? 0 : 1)];
         EvalResultsPrinter.Print(MethodEvaluator.ScoreAll(benchmark, items, methods, evaluation), outDir);
+        WriteDecompositionFigure(outDir);
         return 0;
     }
 

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Blink.Workbench.IO;
-using Blink.Workbench.Plots;
 
 namespace Blink.Workbench.Evaluation;
 
@@ -200,24 +199,12 @@ public sealed class HeadroomDecomposition
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
 
-    /// <summary>Δ vs vanilla per representation (x), one bar per region source, with the 95% CI, pooled over categories.</summary>
-    public Figure Figure(string category = ResultsTable.AllCategory)
-    {
-        var series = Sources.Select((s, i) => new CategoryScores(s,
-            Representations.Select((_, r) => Cell(i, r, category)?.Delta * 100 ?? double.NaN).ToArray(),
-            Representations.Select((_, r) => Cell(i, r, category)?.DeltaLower * 100 ?? double.NaN).ToArray(),
-            Representations.Select((_, r) => Cell(i, r, category)?.DeltaUpper * 100 ?? double.NaN).ToArray())).ToArray();
-        // Short axis labels: the chart's category axis has room for about a word each.
-        return CategoryBarChart.Create(["interp.", "TokenSR", "teacher", "crop", "image+crop"], series, "Δ accuracy vs vanilla by region source and representation (95% CI)", "Δ vs vanilla (points)");
-    }
-
-    /// <summary>Writes decomposition.{md,json,png} into <paramref name="folder"/>; returns the markdown's path.</summary>
+    /// <summary>Writes decomposition.{md,json} into <paramref name="folder"/> (the figure is Plots.DecompositionChart's, from the JSON); returns the markdown's path.</summary>
     public string WriteAll(string folder, string? command = null)
     {
         Directory.CreateDirectory(folder);
         AtomicFile.WriteAllText(Path.Combine(folder, FileStem + ".md"), ToMarkdown(command));
         AtomicFile.WriteAllText(Path.Combine(folder, FileStem + ".json"), ToJson());
-        Figure().SavePng(Path.Combine(folder, FileStem + ".png"));
         return Path.Combine(folder, FileStem + ".md");
     }
 

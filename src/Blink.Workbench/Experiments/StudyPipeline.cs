@@ -97,6 +97,7 @@ public static class StudyPipeline
             new MethodEvaluator(runner).Answer(benchmark, subset, headroom, decompositionOptions, EvaluationLog(log), ct);
             var scored = MethodEvaluator.Score(benchmark, subset, headroom, decompositionOptions);
             foreach (var line in HeadroomDecomposition.From(scored).Statements()) log.Result("  " + line);
+            DecompositionChart.WritePng(Path.Combine(decompositionOptions.OutputDirectory, HeadroomDecomposition.FileStem + ".json"));
         }
 
         log.Stage("figures and report");

@@ -1,6 +1,5 @@
 using Blink.Workbench.Imaging;
 using Blink.Workbench.Models;
-using Blink.Workbench.Training;
 using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,6 +1,5 @@
 using Blink.Workbench.Imaging;
 using Blink.Workbench.Models;
-using Blink.Workbench.Training;
 using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,10 +8,10 @@ namespace Blink.Workbench.Methods;
 
 /// <summary>
 /// Teacher insertion, the ceiling of any TokenSR: instead of super-resolving the region's hidden states it inserts the
-/// crop teacher's own layer-L states for the region — exactly the target <see cref="TeacherStudentExtractor"/> makes for
-/// TokenSR training: the region's pixel box (<see cref="TeacherStudentExtractor.CropBox"/>) is cut from the original
+/// crop teacher's own layer-L states for the region — exactly the target Training.TeacherStudentExtractor makes for
+/// TokenSR training: the region's pixel box (<see cref="CropTeacher.CropBox"/>) is cut from the original
 /// image, run through the same preprocessing and prompt, and the crop's layer-L image tokens are average-pooled to
-/// s·p × s·p (<see cref="TeacherStudentExtractor.PoolTeacher"/>). One instance serves one question.
+/// s·p × s·p (<see cref="CropTeacher.PoolTeacher"/>). One instance serves one question.
 /// </summary>
 public sealed class TeacherExpander : IRegionTokenExpander
 {
@@ -45,7 +44,7 @@ public sealed class TeacherExpander : IRegionTokenExpander
 
     public Tensor Expand(int layer, Region region, Tensor patch)
     {
-        var box = TeacherStudentExtractor.CropBox(_geometry, region);
+        var box = CropTeacher.CropBox(_geometry, region);
         using var crop = ImageCrop.Crop(_image, box);
         using var recorder = new BlinkLayerRecorder(_options, [layer], scan: false, keepHidden: true, stopAfterLastLayer: true);
         Tensor teacher;
@@ -56,7 +55,7 @@ public sealed class TeacherExpander : IRegionTokenExpander
             Forwards++;
             Tokens += output.TokensPerLayer.Sum();
             var layout = recorder.Layout!;
-            teacher = TeacherStudentExtractor.PoolTeacher(recorder.Hidden[layer], layout.GridHeight, layout.GridWidth, Scale * region.Size)
+            teacher = CropTeacher.PoolTeacher(recorder.Hidden[layer], layout.GridHeight, layout.GridWidth, Scale * region.Size)
                 .MoveToOuterDisposeScope();
         }
         // [D, s·p, s·p] float32 CPU → the patch's batch, device and dtype.

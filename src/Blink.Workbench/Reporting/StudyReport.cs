@@ -183,7 +183,7 @@ public static class StudyReport
             })]), caption);
         }
         Table(ResultsTable.AllCategory, "All categories: accuracy, Δ vs vanilla (points) with its paired bootstrap 95% CI, exact McNemar p Holm-adjusted over the cells of the category.");
-        if (d.FigurePng is { } png) report.ImagePng(png, "Δ vs vanilla by representation (x) and region source (bars), 95% CI.", sources: d.Sources);
+        report.Figure(DecompositionChart.Create(d.Data), "Δ vs vanilla by representation (x) and region source (bars), 95% CI.", d.Sources);
         report.BeginDetails($"Per category ({categories.Length - 1})");
         foreach (var category in categories.Where(c => c != ResultsTable.AllCategory)) Table(category, category);
         report.EndDetails();

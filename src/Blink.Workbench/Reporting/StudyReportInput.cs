@@ -6,8 +6,8 @@ namespace Blink.Workbench.Reporting;
 /// <summary>A name/value line of the configuration or environment block.</summary>
 public sealed record ReportEntry(string Name, string Value);
 
-/// <summary>The headroom decomposition as written by <see cref="Evaluation.HeadroomDecomposition.ToJson"/>, its figure (PNG) and its files.</summary>
-public sealed record DecompositionReport(System.Text.Json.Nodes.JsonObject Data, byte[]? FigurePng, IReadOnlyList<string> Sources);
+/// <summary>The headroom decomposition as written by <see cref="Evaluation.HeadroomDecomposition.ToJson"/>, and its files.</summary>
+public sealed record DecompositionReport(System.Text.Json.Nodes.JsonObject Data, IReadOnlyList<string> Sources);
 
 /// <summary>Blink's decisions on one sample, with the picture they refer to (PNG, optional).</summary>
 public sealed record TraceSample(BlinkTraceData Trace, byte[]? ImagePng = null);

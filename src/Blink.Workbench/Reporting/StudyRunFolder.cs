@@ -90,8 +90,7 @@ public static class StudyRunFolder
         try
         {
             var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidDataException($"{path}: expected a JSON object.");
-            var png = Path.ChangeExtension(path, ".png");
-            return new DecompositionReport(node, File.Exists(png) ? File.ReadAllBytes(png) : null, Siblings(folder, path, ".md", ".json", ".png"));
+            return new DecompositionReport(node, Siblings(folder, path, ".md", ".json", ".png"));
         }
         catch (JsonException e)
         {

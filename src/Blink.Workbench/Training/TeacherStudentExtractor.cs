@@ -117,10 +117,10 @@ public sealed class TeacherStudentExtractor
         }
     }
 
-    public static TokenRegion ToTokenRegion(Region region) => new(region.RowStart, region.ColStart, region.RowEnd, region.ColEnd);
+    public static TokenRegion ToTokenRegion(Region region) => CropTeacher.ToTokenRegion(region);
 
     /// <summary>The original-image pixel box the region's tokens see: the teacher's crop (before rounding to pixels).</summary>
-    public static PixelBox CropBox(PreprocessGeometry geometry, Region region) => geometry.ToOriginal(ToTokenRegion(region));
+    public static PixelBox CropBox(PreprocessGeometry geometry, Region region) => CropTeacher.CropBox(geometry, region);
 
     /// <summary>
     /// True when every token of the region shows the image (no padding): only such regions are trained on, because
@@ -150,11 +150,6 @@ public sealed class TeacherStudentExtractor
         return imageHidden.index_select(0, idx).view(p, p, -1).permute(2, 0, 1).contiguous().MoveToOuterDisposeScope();
     }
 
-    /// <summary>[H·W, D] crop hidden states → adaptive average pool to [D, side, side].</summary>
-    public static Tensor PoolTeacher(Tensor imageHidden, int gridHeight, int gridWidth, int side)
-    {
-        using var scope = NewDisposeScope();
-        var grid = imageHidden.view(gridHeight, gridWidth, -1).permute(2, 0, 1).unsqueeze(0);
-        return nn.functional.adaptive_avg_pool2d(grid, [side, side]).squeeze(0).contiguous().MoveToOuterDisposeScope();
-    }
+    /// <summary>[H·W, D] crop hidden states → adaptive average pool to [D, side, side] (<see cref="CropTeacher.PoolTeacher"/>).</summary>
+    public static Tensor PoolTeacher(Tensor imageHidden, int gridHeight, int gridWidth, int side) => CropTeacher.PoolTeacher(imageHidden, gridHeight, gridWidth, side);
 }

@@ -115,11 +115,11 @@ public class HeadroomMethodsTests(HeadroomFixture f) : IClassFixture<HeadroomFix
         // The crop forward stops after layer L: L + 1 layers of the one-image prompt.
         Assert.Equal((layer + 1) * f.Bundle.PromptIds(sample.Question.Text).shape[1], teacher.Tokens);
 
-        using var crop = global::Blink.Workbench.Imaging.ImageCrop.Crop(sample.Image, TeacherStudentExtractor.CropBox(geometry, region));
+        using var crop = global::Blink.Workbench.Imaging.ImageCrop.Crop(sample.Image, CropTeacher.CropBox(geometry, region));
         using var recorder = new BlinkLayerRecorder(blink, [layer], scan: false, keepHidden: true);
         using (TorchSharp.torch.no_grad())
             f.Bundle.Model.forward(new LlavaInput(f.Bundle.PromptIds(sample.Question.Text), f.Bundle.Preprocessor.ToTensor(crop, f.Bundle.Model.Device).unsqueeze(0), Interceptor: recorder));
-        using var target = TeacherStudentExtractor.PoolTeacher(recorder.Hidden[layer], recorder.Layout!.GridHeight, recorder.Layout.GridWidth, 2 * blink.PatchSize);
+        using var target = CropTeacher.PoolTeacher(recorder.Hidden[layer], recorder.Layout!.GridHeight, recorder.Layout.GridWidth, 2 * blink.PatchSize);
         TensorAssert.Identical(target, inserted[0], "teacher insertion vs the TokenSR target");
     }
 

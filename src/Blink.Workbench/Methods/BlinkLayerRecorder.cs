@@ -3,7 +3,7 @@ using Blink.Workbench.Models.Decoding;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Blink.Workbench.Training;
+namespace Blink.Workbench.Methods;
 
 /// <summary>
 /// A read-only interceptor for vanilla forwards: at every Blink layer it runs the SGS scan (same query, head
