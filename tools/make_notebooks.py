@@ -168,6 +168,18 @@ nb.md("Accuracy against cost: Blink should sit above vanilla at a modest extra c
 nb.code("var summary = ResultsSummary.FromTable(table, \"Testbed\");\nPilotFigures.AccuracyCost(summary)", ["chart"])
 nb.code("PilotFigures.CategoryBars(summary)", ["chart"])
 nb.md("With the trained TokenSR bank from notebook 2, `MethodCatalog.Standard(blink with { Expander = ExpanderKind.TokenSR })` and `new MethodRunner(bundle, bank)` evaluate full Blink.")
+nb.md("## Where the zoom's headroom goes\n"
+      "Three steps separate the zoom oracle from Blink: *which region* (the model's own attention, ViCrop's relative attention, the evidence box), "
+      "*what goes in* (interpolated copies, the crop teacher's own layer states, or the crop's pixels) and *where* (after a middle layer, or at the input). "
+      "One method per cell on the same questions; the TokenSR column needs the bank of notebook 2 and is left out here ([docs/findings.md](../docs/findings.md) has the 3,600-question table).")
+nb.code("""var insertLayer = (blink.FirstLayer + blink.LastLayer) / 2;
+var headroom = new List<MethodSpec> { MethodCatalog.Find(methods, "vanilla"), MethodCatalog.Find(methods, "zoom-oracle") };
+headroom.AddRange(MethodCatalog.Headroom(blink, ViCropOptions.ForModel(layers), insertLayer).Where(m => !m.Name.StartsWith("tokensr-", StringComparison.Ordinal)));
+var decompositionOptions = new EvaluationOptions(Path.Combine(work, "decomposition"));
+new MethodEvaluator(new MethodRunner(bundle)).Answer(benchmark, items, headroom, decompositionOptions);
+var decomposition = HeadroomDecomposition.From(MethodEvaluator.Score(benchmark, items, headroom, decompositionOptions));
+string.Join("\\n", decomposition.Statements())""")
+nb.code("DecompositionChart.Create(System.Text.Json.Nodes.JsonNode.Parse(decomposition.ToJson())!.AsObject())", ["chart"])
 nb.code(CLEANUP)
 nb.write("03-evaluate-blink.ipynb")
 
