@@ -61,8 +61,12 @@ public sealed class TokenSRTrainer
         var found = Path.GetDirectoryName(statePath);
         try
         {
-            return JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(statePath))
-                   ?? throw new InvalidDataException($"{statePath}: empty trainer state.");
+            var state = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(statePath))
+                        ?? throw new InvalidDataException($"{statePath}: empty trainer state.");
+            // A record takes a missing or null field as null; the resume compares the keys and extends the curve.
+            if (state.CacheKey is null || state.Options is null || state.Curve is null || state.Curve.Any(p => p is null) || state.Step < 0)
+                throw new InvalidDataException($"{statePath}: the trainer state lacks CacheKey, Options or Curve, or has a negative Step; delete {found} (or pass --no-resume) to start over.");
+            return state;
         }
         catch (JsonException e)
         {

@@ -111,7 +111,7 @@ public static class FuzzFormats
 
     private static string RepoFile(params string[] parts)
     {
-        var root = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(FuzzHarness.CorpusRoot)))!;
+        var root = Path.GetFullPath(Path.Combine(FuzzHarness.CorpusRoot, "..", "..", "..", ".."));
         return Path.Combine([root, .. parts]);
     }
 
@@ -229,7 +229,9 @@ public static class FuzzFormats
                 foreach (var item in items)
                     _ = item.Prompt.Length + item.Id.ToString().Length;
             },
-            e => e is BenchmarkFormatException or ImageLoadException,
+            // The testbed's own question reader reports InvalidDataException (FileNotFoundException for a missing
+            // image) with file and line.
+            e => e is BenchmarkFormatException or ImageLoadException || (benchmark == "testbed" && e is InvalidDataException or FileNotFoundException),
             work => CopyFolder(Path.Combine(BenchmarkTemplate.Value, folder), Path.Combine(work, folder)));
     }
 

@@ -71,8 +71,9 @@ public static class FuzzHarness
         }
         catch (Exception e) when (format.IsOwnError(e))
         {
-            if (!e.Message.Contains(format.FileName, StringComparison.Ordinal))
-                return $"{e.GetType().Name} does not name {format.FileName}: {e.Message}";
+            var name = Path.GetFileName(format.FileName);
+            if (!e.Message.Contains(name, StringComparison.Ordinal))
+                return $"{e.GetType().Name} does not name {name}: {Shorten(e.Message)}";
         }
         catch (Exception e)
         {

@@ -31,7 +31,7 @@ internal static class ImageHeaders
         {
             BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(6), (ushort)width);
             BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(8), (ushort)height);
-            int descriptor = Array.IndexOf(b, (byte)0x2C, 13);
+            int descriptor = b.Length > 13 ? Array.IndexOf(b, (byte)0x2C, 13) : -1;
             if (descriptor > 0 && descriptor + 9 <= b.Length)
             {
                 BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(descriptor + 5), (ushort)width);

@@ -163,6 +163,19 @@ public sealed record Mutation(MutationKind Kind, int Where, int Value)
     /// <summary>Null when the text is no longer JSON (an earlier byte mutation broke it).</summary>
     private byte[]? MutateJsonText(byte[] utf8)
     {
+        try
+        {
+            return MutateJsonTree(utf8);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException)
+        {
+            // System.Text.Json reports invalid UTF-8 inside strings only when the value is read (InvalidOperationException).
+            return null;
+        }
+    }
+
+    private byte[]? MutateJsonTree(byte[] utf8)
+    {
         JsonNode? root;
         try
         {
