@@ -23,7 +23,7 @@ public static class FuzzFormats
 {
     public static IReadOnlyList<FuzzFormat> All { get; } =
     [
-        Safetensors(), ShardIndex(), ModelConfig(), WordTokenizerFile(),
+        Safetensors(), ShardIndex(), ModelConfig(), Preprocessor(), WorkbenchMeta(), WordTokenizerFile(),
         SentencePiece("tokenizer-model", "tokenizer.model", FuzzStructure.Binary),
         SentencePiece("tokenizer-config", "tokenizer_config.json", FuzzStructure.Json),
         SentencePiece("added-tokens", "added_tokens.json", FuzzStructure.Json),
@@ -125,6 +125,24 @@ public static class FuzzFormats
         ],
         "config.json",
         path => LlavaConfig.FromFile(path),
+        Is<InvalidDataException>);
+
+    private static FuzzFormat Preprocessor() => new(
+        "preprocessor-config", FuzzStructure.Json,
+        () =>
+        [
+            File.ReadAllBytes(RepoFile("data", "models", "tiny-testbed", "preprocessor_config.json")),
+            File.ReadAllBytes(RepoFile("tests", "fixtures", "llava-tiny-hf", "preprocessor_config.json")),
+        ],
+        "preprocessor_config.json",
+        path => ModelBundle.ReadPreprocessor(Path.GetDirectoryName(path)!, LlavaConfig.FromFile(RepoFile("data", "models", "tiny-testbed", "config.json"))),
+        Is<InvalidDataException>);
+
+    private static FuzzFormat WorkbenchMeta() => new(
+        "blink-json", FuzzStructure.Json,
+        () => [File.ReadAllBytes(RepoFile("data", "models", "tiny-testbed", "blink.json"))],
+        "blink.json",
+        path => ModelBundle.ReadWorkbenchFile(Path.GetDirectoryName(path)!),
         Is<InvalidDataException>);
 
     private static FuzzFormat WordTokenizerFile() => new(
