@@ -87,8 +87,10 @@ public static class FuzzHarness
     }
 
     /// <summary>Runs <see cref="Cases"/> mutated inputs; on failure saves the shrunk input to the corpus and fails.</summary>
-    public static void Run(FuzzFormat format)
+    public static void Run(FuzzFormat format, Action<string>? log = null)
     {
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         var seeds = format.Seeds();
         var work = NewWorkFolder(format);
         foreach (var (seed, i) in seeds.Select((s, i) => (s, i)))
@@ -118,10 +120,18 @@ public static class FuzzHarness
         try
         {
             Check.One(config, property);
+            var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+            var line = string.Create(CultureInfo.InvariantCulture, $"{format.Name}\t{Cases}\t{Seed}\t{wall.Elapsed.TotalSeconds:F1}\t{cpu.TotalSeconds:F1}\tpass");
+            log?.Invoke(line);
+            if (Environment.GetEnvironmentVariable("BLINK_FUZZ_STATS") is { Length: > 0 } stats)
+                File.AppendAllText(stats, line + "\n");
         }
         catch (Exception) when (failingInput is not null)
         {
             var saved = SaveToCorpus(format, failingInput);
+            if (Environment.GetEnvironmentVariable("BLINK_FUZZ_STATS") is { Length: > 0 } stats)
+                File.AppendAllText(stats, string.Create(CultureInfo.InvariantCulture,
+                    $"{format.Name}\t{Cases}\t{Seed}\t{wall.Elapsed.TotalSeconds:F1}\t-\tFAIL {saved}: {Shorten(failingProblem ?? "")}\n"));
             Assert.Fail($"{format.Name}: {failingProblem}\n  input ({failingInput.Length} bytes, shrunk from {failingCase}) saved as {saved}; " +
                         $"reproduce: BLINK_FUZZ_SEED={Seed} BLINK_FUZZ_CASES={Cases} dotnet test --filter Fuzz");
         }

@@ -1,3 +1,5 @@
+using Xunit.Abstractions;
+
 namespace Blink.Workbench.Tests.Fuzz;
 
 /// <summary>
@@ -5,14 +7,14 @@ namespace Blink.Workbench.Tests.Fuzz;
 /// replaced by extremes or wrong types, image headers with extreme dimensions): a valid result or the format's own
 /// error naming the file, nothing else. CI runs 2,000 cases per format from a fixed seed; eng/fuzz.sh runs longer.
 /// </summary>
-public sealed class FuzzTests
+public sealed class FuzzTests(ITestOutputHelper output)
 {
     public static TheoryData<string> Formats => new(FuzzFormats.All.Select(f => f.Name));
 
     [Theory]
     [MemberData(nameof(Formats))]
     public void Mutated_inputs_give_a_result_or_an_error_naming_the_file(string format) =>
-        FuzzHarness.Run(FuzzFormats.Get(format));
+        FuzzHarness.Run(FuzzFormats.Get(format), line => output.WriteLine("format\tcases\tseed\twall s\tcpu s\tresult\n" + line));
 
     [Theory]
     [MemberData(nameof(Formats))]
