@@ -20,7 +20,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
   mkdir -p "$current"
   echo "[fuzz] round seed=$seed cases=$cases per format ($(date -u +%H:%M:%S))"
   BLINK_FUZZ_SEED="$seed" BLINK_FUZZ_CASES="$cases" BLINK_FUZZ_STATS="$PWD/$out/stats.tsv" BLINK_FUZZ_CURRENT="$PWD/$current" \
-    dotnet test "$out/bin/Blink.Workbench.Tests.dll" --filter "FullyQualifiedName~Fuzz.FuzzTests.Mutated" -nologo \
+    dotnet test "$out/bin/Blink.Workbench.Tests.dll" --filter "FullyQualifiedName~Fuzz.FuzzTests.Mutated" \
     > "$out/round-$seed.log" 2>&1
   rc=$?
   # The harness deletes a format's current input when its run ends; one left behind is what was running at a crash.
@@ -32,7 +32,10 @@ while [ "$(date +%s)" -lt "$end" ]; do
     echo "[fuzz] $name: the process died on an input, saved to the corpus"
   done
   rm -rf "$current"
-  grep -E "Passed!|Failed!" "$out/round-$seed.log" | sed "s/^/[fuzz] seed=$seed rc=$rc: /"
+  if ! grep -E "Passed!|Failed!" "$out/round-$seed.log" | sed "s/^/[fuzz] seed=$seed rc=$rc: /" | grep . ; then
+    echo "[fuzz] the round ran no test (rc=$rc); see $out/round-$seed.log" >&2
+    exit 1
+  fi
   seed=$((seed + 1))
 done
 echo "[fuzz] done; per-format numbers: $out/stats.tsv"

@@ -111,7 +111,7 @@ internal static class EvalCommand
         var (device, dtype) = deviceOptions.Resolve(result, modelDir);
         var printer = new ProgressPrinter();
         AnsiConsole.MarkupLineInterpolated($"[bold]blink eval[/] {benchmark.Name}: {items.Count} questions from {dataDir}, shard {evaluation.ChunkIndex + 1} of {evaluation.NumChunks}, methods {string.Join(", ", names)}");
-        using var bundle = ModelBundle.Load(modelDir, device, dtype, message => printer.Line(message, force: true));
+        using var bundle = ModelBundle.Load(modelDir, device, dtype, message => printer.Line(message, force: true), weightProgress: printer.Weights);
         AnsiConsole.MarkupLineInterpolated($"model {bundle.ModelId} ({config.TextConfig.NumHiddenLayers} layers, {config.VisionConfig.GridSize}×{config.VisionConfig.GridSize} grid) on {device} {dtype}; Blink layers {blink.FirstLayer}-{blink.LastLayer}, p = {blink.PatchSize}, τ_exp = {blink.TauExpand:G3}, τ_drop = {blink.TauDrop:G3}");
         var catalog = resolved.Catalog;
         var methods = names.Select(n => MethodCatalog.Find(catalog, n)).ToList();

@@ -82,7 +82,7 @@ internal static class StudyCommand
         void Stage(string text) => AnsiConsole.MarkupLineInterpolated($"[bold blue]▶[/] [bold]{text}[/]  [grey]({clock.Elapsed:m\\:ss})[/]");
 
         Stage("loading the model");
-        using var bundle = ModelBundle.Load(s.Model, dev, dtype, m => printer.Line(m, force: true));
+        using var bundle = ModelBundle.Load(s.Model, dev, dtype, m => printer.Line(m, force: true), weightProgress: printer.Weights);
         var config = bundle.Model.Config;
         var layers = config.TextConfig.NumHiddenLayers;
         var grid = config.VisionConfig.GridSize;
@@ -95,8 +95,8 @@ internal static class StudyCommand
         Stage("writing the testbed validation and test splits");
         var valFolder = Path.Combine(folder, "data", "val");
         var testFolder = Path.Combine(folder, "data", "test");
-        WriteSplitOnce(generator, TestbedSplit.Val, s.ValSamples, valFolder);
-        WriteSplitOnce(generator, TestbedSplit.Test, s.TestSamples, testFolder);
+        WriteSplitOnce(generator, TestbedSplit.Val, s.ValSamples, valFolder, printer);
+        WriteSplitOnce(generator, TestbedSplit.Test, s.TestSamples, testFolder, printer);
         var valItems = benchmark.Load(valFolder);
         var testItems = benchmark.Load(testFolder);
 
@@ -104,7 +104,7 @@ internal static class StudyCommand
         var defaults = s.Blink;
         var study = LayerAttentionStudy.Run(bundle, valItems.Select(StudySample.FromBenchmarkItem).ToArray(),
             new LayerStudyOptions { KeepMapsFor = 3, HeadLayers = [defaults.FirstLayer] },
-            new SynchronousProgress<(int Done, int Total)>(p => printer.Line($"  {p.Done}/{p.Total} questions", p.Done == p.Total)), cts.Token);
+            printer.Counter("  questions"), cts.Token);
         study.Save(Path.Combine(folder, LayerAttentionResult.FileName));
         var band = study.Band;
         AnsiConsole.MarkupLineInterpolated($"  recommended band: layers [green]{band.First}–{band.Last}[/] (peak {band.Peak}); {band.Explanation}");
@@ -129,14 +129,14 @@ internal static class StudyCommand
         Stage($"evaluating {methods.Count} methods on {testItems.Count} test questions");
         var evalOptions = new EvaluationOptions(Path.Combine(folder, "eval"));
         new MethodEvaluator(runner).Answer(benchmark, testItems, methods, evalOptions,
-            new SynchronousProgress<EvaluationProgress>(p => printer.Line($"  {p.Method}: {p.Done}/{p.Total}", p.Done == p.Total)), cts.Token);
+            new SynchronousProgress<EvaluationProgress>(p => printer.Count("  " + p.Method, p.Done, p.Total)), cts.Token);
         var evaluation = MethodEvaluator.Score(benchmark, testItems, methods, evalOptions);
         PrintSummary(evaluation);
 
         Stage($"pilot study 2: one forced expansion after layer {band.Peak} on {Math.Min(s.ForcedSamples, testItems.Count)} test questions");
         var forced = ForcedExpansionStudy.Run(runner, benchmark, testItems.Take(s.ForcedSamples).ToArray(), Math.Min(band.Peak, layers - 2),
             new EvaluationOptions(Path.Combine(folder, "forced")), blink,
-            new SynchronousProgress<EvaluationProgress>(p => printer.Line($"  {p.Method}: {p.Done}/{p.Total}", p.Done == p.Total)), cts.Token);
+            new SynchronousProgress<EvaluationProgress>(p => printer.Count("  " + p.Method, p.Done, p.Total)), cts.Token);
         PrintSummary(forced);
 
         Stage("figures and report");
@@ -156,12 +156,13 @@ internal static class StudyCommand
         return 0;
     }
 
-    private static void WriteSplitOnce(TestbedGenerator generator, TestbedSplit split, int count, string folder)
+    private static void WriteSplitOnce(TestbedGenerator generator, TestbedSplit split, int count, string folder, ProgressPrinter printer)
     {
         var questions = Path.Combine(folder, "questions.jsonl");
         if (File.Exists(questions) && File.ReadLines(questions).Count() == count) return; // same seed → same split
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        TestbedWriter.WriteSplit(generator, split, count, folder);
+        TestbedWriter.WriteSplit(generator, split, count, folder,
+            progress: new SynchronousProgress<(string Split, int Done, int Total)>(p => printer.Count($"  {p.Split} samples", p.Done, p.Total)));
     }
 
     /// <summary>
@@ -206,7 +207,8 @@ internal static class StudyCommand
             new SynchronousProgress<TokenSRTrainingProgress>(p =>
             {
                 if (p.Message is not null) { printer.Line("  " + p.Message); return; }
-                printer.Line($"  step {p.Step}/{p.TotalSteps}  loss {p.Loss:G4}" + (p.ValLoss is { } v ? $"  val {v:G4} (interpolation {p.InterpValLoss:G4})" : ""), p.ValLoss is not null);
+                printer.Line($"  step {p.Step}/{p.TotalSteps}  loss {p.Loss:G4}" + (p.ValLoss is { } v ? $"  val {v:G4} (interpolation {p.InterpValLoss:G4})" : "")
+                             + $"  elapsed {ProgressPrinter.Eta(p.Elapsed)}  ETA {ProgressPrinter.Eta(p.Remaining)}", p.ValLoss is not null);
             }), ct, resume: false, bundle.Model.Device);
         var path = Path.Combine(work, "tokensr.safetensors");
         TokenSRBankArtifact.Save(trained, path, blink.PatchSize, options, key.Hash, bundle.ModelId);
