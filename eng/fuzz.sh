@@ -20,7 +20,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
   mkdir -p "$current"
   echo "[fuzz] round seed=$seed cases=$cases per format ($(date -u +%H:%M:%S))"
   BLINK_FUZZ_SEED="$seed" BLINK_FUZZ_CASES="$cases" BLINK_FUZZ_STATS="$PWD/$out/stats.tsv" BLINK_FUZZ_CURRENT="$PWD/$current" \
-    dotnet test "$out/bin/Blink.Workbench.Tests.dll" --filter "FullyQualifiedName~Fuzz.FuzzTests.Mutated" \
+    dotnet test "$out/bin/Blink.Workbench.Tests.dll" --filter "FullyQualifiedName~.Fuzz.&FullyQualifiedName~Mutated" \
     > "$out/round-$seed.log" 2>&1
   rc=$?
   # The harness deletes a format's current input when its run ends; one left behind is what was running at a crash.
