@@ -222,7 +222,9 @@ internal static class EvalCommand
         // Written beside and moved into place, so a shard starting at the same time never reads half a split.
         var temp = $"{folder}.tmp-{Environment.ProcessId}";
         if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-        TestbedWriter.WriteSplit(new TestbedGenerator(), TestbedSplit.Test, needed, temp);
+        var printer = new ProgressPrinter();
+        TestbedWriter.WriteSplit(new TestbedGenerator(), TestbedSplit.Test, needed, temp,
+            progress: new SynchronousProgress<(string Split, int Done, int Total)>(p => printer.Count($"{p.Split} samples", p.Done, p.Total)));
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         try
         {
