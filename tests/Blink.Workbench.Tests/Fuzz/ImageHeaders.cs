@@ -55,26 +55,42 @@ internal static class ImageHeaders
         }
         else if (b.Length >= 30 && b[0] == 'R' && b[8] == 'W' && b[12] == 'V' && b[13] == 'P' && b[14] == '8')
         {
-            uint w = (uint)Math.Max(0, width - 1), h = (uint)Math.Max(0, height - 1);
-            if (b[15] == 'L')
+            if (b[15] == 'X')
             {
-                // VP8L: 14 bits width-1, 14 bits height-1 after the 0x2f signature.
-                uint bits = BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(21));
-                bits = (bits & 0xF000_0000u) | (w & 0x3FFF) | ((h & 0x3FFF) << 14);
-                BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(21), bits);
-            }
-            else if (b[15] == 'X')
-            {
-                WriteUInt24(b, 24, w);
-                WriteUInt24(b, 27, h);
+                // Extended WebP (alpha): the canvas size, then the same size in the VP8/VP8L frame it holds.
+                WriteUInt24(b, 24, (uint)Math.Max(0, width - 1));
+                WriteUInt24(b, 27, (uint)Math.Max(0, height - 1));
+                for (int c = 30; c + 20 <= b.Length; c++)
+                    if (b[c] == 'V' && b[c + 1] == 'P' && b[c + 2] == '8' && b[c + 3] is (byte)' ' or (byte)'L')
+                    {
+                        SetWebPFrameSize(b, c, width, height);
+                        break;
+                    }
             }
             else
             {
-                BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(26), (ushort)(width & 0x3FFF));
-                BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(28), (ushort)(height & 0x3FFF));
+                SetWebPFrameSize(b, 12, width, height);
             }
         }
         return b;
+    }
+
+    /// <summary>The frame chunk at <paramref name="chunk"/>: VP8L keeps 14-bit sides − 1 after its 0x2f signature, VP8 14-bit sides after its start code.</summary>
+    private static void SetWebPFrameSize(byte[] b, int chunk, long width, long height)
+    {
+        if (chunk + 18 > b.Length) return;
+        if (b[chunk + 3] == 'L')
+        {
+            uint w = (uint)Math.Max(0, width - 1), h = (uint)Math.Max(0, height - 1);
+            uint bits = BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(chunk + 9));
+            bits = (bits & 0xF000_0000u) | (w & 0x3FFF) | ((h & 0x3FFF) << 14);
+            BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(chunk + 9), bits);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(chunk + 14), (ushort)(width & 0x3FFF));
+            BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(chunk + 16), (ushort)(height & 0x3FFF));
+        }
     }
 
     private static void WriteUInt24(byte[] b, int at, uint value)
