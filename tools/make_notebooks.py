@@ -8,9 +8,11 @@ REFS = """#r "nuget: TorchSharp-cpu, 0.107.0"
 #r "../src/Blink.Workbench/bin/Release/net10.0/Blink.Workbench.dll\""""
 USINGS = """using System.IO;
 using Blink.Workbench.Analysis;
-using Blink.Workbench.Benchmarks;
+using Blink.Workbench.Evaluation.Benchmarks;
 using Blink.Workbench.Data.Testbed;
 using Blink.Workbench.Evaluation;
+using Blink.Workbench.Evaluation.Runs;
+using Blink.Workbench.Imaging;
 using Blink.Workbench.Methods;
 using Blink.Workbench.Models;
 using Blink.Workbench.Plots;

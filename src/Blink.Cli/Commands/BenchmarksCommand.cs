@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Blink.Workbench.Benchmarks;
-using Blink.Workbench.Benchmarks.Fixtures;
+using Blink.Workbench.Evaluation.Benchmarks;
+using Blink.Workbench.Evaluation.Benchmarks.Fixtures;
 using Blink.Workbench.Data.Testbed;
 using Spectre.Console;
 

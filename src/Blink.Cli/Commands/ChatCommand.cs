@@ -52,8 +52,7 @@ internal static class ChatCommand
             PixelBox? evidence = null;
             if (imagePath is null)
             {
-                var vision = resolved.Config.VisionConfig;
-                using var testbed = new TestbedGenerator(new TestbedOptions { InputSize = vision.ImageSize, PatchSize = vision.PatchSize }).Generate(TestbedSplit.Test, sampleIndex);
+                using var testbed = TestbedGenerator.ForModel(resolved.Config).Generate(TestbedSplit.Test, sampleIndex);
                 var png = Path.Combine("artifacts", "chat", $"{TestbedGenerator.SampleName(TestbedSplit.Test, sampleIndex)}.png");
                 Directory.CreateDirectory(Path.GetDirectoryName(png)!);
                 File.WriteAllBytes(png, testbed.EncodePng());

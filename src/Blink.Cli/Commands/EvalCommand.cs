@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Blink.Workbench.Benchmarks;
+using Blink.Workbench.Evaluation.Benchmarks;
 using Blink.Workbench.Data.Testbed;
 using Blink.Workbench.Evaluation;
 using Blink.Workbench.IO;
@@ -7,6 +7,7 @@ using Blink.Workbench.Methods;
 using Blink.Workbench.Models;
 using Blink.Workbench.Models.Generation;
 using Spectre.Console;
+using Blink.Workbench.Evaluation.Runs;
 
 namespace Blink.Cli.Commands;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Blink.Workbench.Evaluation;
+using Blink.Workbench.Evaluation.Runs;
 
 namespace Blink.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Blink.Workbench.Evaluation;
 using Spectre.Console;
+using Blink.Workbench.Evaluation.Runs;
 
 namespace Blink.Cli.Commands;
 

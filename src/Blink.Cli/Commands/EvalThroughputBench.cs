@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Blink.Workbench.Benchmarks;
+using Blink.Workbench.Evaluation.Benchmarks;
 using Blink.Workbench.Data.Testbed;
 using Blink.Workbench.Evaluation;
 using Blink.Workbench.Methods;
@@ -9,6 +9,7 @@ using Blink.Workbench.Performance;
 using Spectre.Console;
 using TorchSharp;
 using static TorchSharp.torch;
+using Blink.Workbench.Evaluation.Runs;
 
 namespace Blink.Cli.Commands;
 
@@ -30,7 +31,7 @@ internal static class EvalThroughputBench
         {
             var pre = bundle.Preprocessor.Options;
             var data = Path.Combine(work, "data");
-            TestbedWriter.WriteSplit(new TestbedGenerator(new TestbedOptions { InputSize = pre.Size, PatchSize = pre.PatchSize }), TestbedSplit.Test, questions, data);
+            TestbedWriter.WriteSplit(TestbedGenerator.ForModel(bundle.Model.Config), TestbedSplit.Test, questions, data);
             var benchmark = new TestbedBenchmark();
             var items = benchmark.Load(data);
 

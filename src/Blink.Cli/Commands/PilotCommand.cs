@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Blink.Workbench.Analysis;
-using Blink.Workbench.Benchmarks;
+using Blink.Workbench.Evaluation.Benchmarks;
 using Blink.Workbench.Data.Testbed;
 using Blink.Workbench.Evaluation;
 using Blink.Workbench.Methods;
@@ -11,6 +11,9 @@ using Blink.Workbench.Plots;
 using Blink.Workbench.Reporting;
 using Spectre.Console;
 using TorchSharp;
+using Blink.Workbench.Evaluation.Runs;
+using Blink.Workbench.Imaging;
+using Blink.Workbench.Experiments;
 
 namespace Blink.Cli.Commands;
 
@@ -70,7 +73,7 @@ internal static class PilotCommand
             if (dataFolder is null)
             {
                 temp = dataFolder = Path.Combine(Path.GetTempPath(), "blink-pilot-" + Guid.NewGuid().ToString("N")[..8]);
-                var generator = new TestbedGenerator(new TestbedOptions { InputSize = config.VisionConfig.ImageSize, PatchSize = config.VisionConfig.PatchSize });
+                var generator = TestbedGenerator.ForModel(config);
                 TestbedWriter.WriteSplit(generator, TestbedSplit.Val, n, dataFolder,
                     progress: new SynchronousProgress<(string Split, int Done, int Total)>(p => printer.Count($"{p.Split} samples", p.Done, p.Total)));
                 benchmark = new TestbedBenchmark();
@@ -105,7 +108,7 @@ internal static class PilotCommand
 
                 // Traces of Blink-interp on a few samples.
                 var traceSpec = new MethodSpec("blink-interp", "Blink with bilinear interpolation", MethodKind.Blink, blink with { Expander = ExpanderKind.Interpolation });
-                var traceSamples = RecordTraces(new MethodRunner(bundle), traceSpec, benchmark, items.Take(result.GetValue(traces)).ToArray());
+                var traceSamples = BlinkTraces.Record(new MethodRunner(bundle), traceSpec, benchmark, items.Take(result.GetValue(traces)).ToArray());
                 StudyRunFolder.WriteTraces(folder, traceSamples);
 
                 var manifest = new RunManifest($"Blink pilot: {bundle.ModelId}", $"{items.Length} {benchmark.Name} items, {DateTime.Now:yyyy-MM-dd HH:mm}",
@@ -138,25 +141,6 @@ internal static class PilotCommand
             }
         }));
         return command;
-    }
-
-    /// <summary>Runs a Blink method on a few items and keeps each trace with the picture as the model saw it.</summary>
-    internal static List<TraceSample> RecordTraces(MethodRunner runner, MethodSpec spec, IBenchmark benchmark, IReadOnlyList<BenchmarkItem> items)
-    {
-        var bundle = runner.Bundle;
-        var options = spec.Blink!;
-        var grid = bundle.Model.Config.VisionConfig.GridSize;
-        var list = new List<TraceSample>();
-        for (var i = 0; i < items.Count; i++)
-        {
-            using var image = items[i].Image.Decode();
-            var answer = runner.Answer(spec, new MethodInput(image, items[i].Prompt, i, items[i].Evidence, benchmark.CandidateAnswers(items[i])));
-            if (answer.Trace is null) continue;
-            var data = PilotFigures.ToTraceData(answer.Trace, options, grid, $"{items[i].Id.Text} ({items[i].Category}): {spec.Name} → {answer.Text} (truth: {items[i].GroundTruth})");
-            using var input = ModelInputView.Render(image, bundle.Preprocessor.GeometryFor(image.Width, image.Height), bundle.Preprocessor.Options.PadColor);
-            list.Add(new TraceSample(data, PngEncoding.Encode(input)));
-        }
-        return list;
     }
 
     /// <summary>A relative model folder that is not below the working directory is looked for above the program (the repository's data/).</summary>

@@ -23,7 +23,7 @@ internal static class TinyBench
         var pre = bundle.Preprocessor.Options;
         using var scope = NewDisposeScope();
         using var noGrad = torch.no_grad();
-        using var sample = new TestbedGenerator(new TestbedOptions { InputSize = pre.Size, PatchSize = pre.PatchSize }).Generate(TestbedSplit.Test, 0);
+        using var sample = TestbedGenerator.ForModel(bundle.Model.Config).Generate(TestbedSplit.Test, 0);
         var ids = bundle.PromptIds(sample.Question.Text).to(device);
         var features = bundle.Model.GetImageFeatures(bundle.Preprocessor.ToTensor(sample.Image, device).unsqueeze(0));
         using var crop = new MethodRunner(bundle).EvidenceCrop(new MethodInput(sample.Image, sample.Question.Text, 0, sample.Question.Evidence));

@@ -21,7 +21,7 @@ internal sealed class TokenSRCliShared
     public static ITokenSRDataSource Testbed(ModelBundle bundle, TestbedSplit split, int count)
     {
         var pre = bundle.Preprocessor.Options;
-        var generator = new TestbedGenerator(new TestbedOptions { InputSize = pre.Size, PatchSize = pre.PatchSize });
+        var generator = TestbedGenerator.ForModel(bundle.Model.Config);
         return new TestbedTokenSRSource(generator, split, 0, count);
     }
 }

@@ -101,9 +101,3 @@ internal static class TrainBaseCommand
         return weights;
     }
 }
-
-/// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
-internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}

@@ -48,11 +48,12 @@ internal static class TrainTokenSRCommand
         {
             var resolved = shared.Resolve(result);
             var (dev, dtype) = device.Resolve(result, resolved.ModelDir);
-            var n = result.GetValue(numChunks);
-            var idx = result.GetValue(chunkIdx);
-            if (n < 1) throw new ArgumentException($"--num-chunks must be ≥ 1, got {n}.");
-            if (idx >= n) throw new ArgumentException($"--chunk-idx {idx} is not below --num-chunks {n}.");
-            if (idx >= 0 && !result.GetValue(extractOnly)) throw new ArgumentException("--chunk-idx extracts one shard and needs --extract-only; training reads all shards.");
+            var recipe = new TokenSRRecipeOptions
+            {
+                NumChunks = result.GetValue(numChunks), ChunkIndex = result.GetValue(chunkIdx), ExtractOnly = result.GetValue(extractOnly),
+                MergeOnly = result.GetValue(merge), Rebuild = result.GetValue(rebuild), Resume = !result.GetValue(fresh),
+            };
+            recipe.Validate();
             if (result.GetValue(samples) is var sampleCount and < 10) throw new ArgumentException($"--samples must be ≥ 10 (a tenth of the pairs is held out for validation), got {sampleCount}.");
             if (result.GetValue(steps) is var stepCount and < 1) throw new ArgumentException($"--steps must be ≥ 1, got {stepCount}.");
             if (result.GetValue(batch) is var batchSize and < 1) throw new ArgumentException($"--batch-size must be ≥ 1, got {batchSize}.");
@@ -68,46 +69,26 @@ internal static class TrainTokenSRCommand
                 Blink = blink, RandomRegionRatio = result.GetValue(ratio), Seed = result.GetValue(seed), ShareRegionAcrossLayers = result.GetValue(share),
             };
             var data = TokenSRCliShared.Testbed(bundle, TestbedSplit.Train, result.GetValue(samples));
-            printer.Line("fingerprinting the model weights…", force: true);
-            var key = FeatureCacheKey.For(bundle, extraction, data);
-            var cache = new FeatureCache(Path.Combine(workDir, "cache"));
-            AnsiConsole.MarkupLineInterpolated($"[bold]train-tokensr[/] {bundle.ModelId}: layers {blink.FirstLayer}–{blink.LastLayer}, p = {blink.PatchSize}, ×{blink.Scale}, {data.Count} samples, cache {cache.Folder} (key {key.Hash[..12]})");
-
-            if (!result.GetValue(merge))
-            {
-                var extractor = new TeacherStudentExtractor(bundle, extraction);
-                var log = new SynchronousProgress<string>(m => printer.Line(m));
-                foreach (var i in idx >= 0 ? [idx] : Enumerable.Range(0, n))
-                {
-                    var shard = cache.ExtractShard(extractor, data, key, n, i, result.GetValue(rebuild), log, cts.Token);
-                    printer.Line($"{Path.GetFileName(shard.IndexPath)}: {shard.Samples} samples, {shard.Pairs} pairs{(shard.Reused ? " (cached)" : "")}", force: true);
-                }
-                if (result.GetValue(extractOnly)) return 0;
-            }
-            var manifest = cache.Merge(key, n);
-            printer.Line($"merged {manifest.Shards.Count} shard(s): {string.Join(", ", manifest.PairsPerLayer.Select(kv => $"layer {kv.Key}: {kv.Value} pairs"))}", force: true);
-            if (result.GetValue(merge)) return 0;
-
+            AnsiConsole.MarkupLineInterpolated($"[bold]train-tokensr[/] {bundle.ModelId}: layers {blink.FirstLayer}–{blink.LastLayer}, p = {blink.PatchSize}, ×{blink.Scale}, {data.Count} samples, cache {Path.Combine(workDir, "cache")}");
             var options = defaults with
             {
                 Seed = result.GetValue(seed), Steps = result.GetValue(steps), BatchSize = result.GetValue(batch), LearningRate = result.GetValue(lr),
                 Loss = TokenSRLoss.Parse(result.GetValue(loss)!), Temperature = result.GetValue(temperature),
                 Width = result.GetValue(width) > 0 ? result.GetValue(width) : null,
             };
-            using var pairs = cache.Load(key);
-            var trainer = new TokenSRTrainer(options, workDir);
             var progress = new SynchronousProgress<TokenSRTrainingProgress>(p =>
             {
                 if (p.Message is not null) { printer.Line(p.Message, force: true); return; }
                 var val = p.ValLoss is { } v ? $"  val {v:G4} (interp {p.InterpValLoss:G4})" : "";
                 printer.Line($"step {p.Step}/{p.TotalSteps}  loss {p.Loss:G4}  lr {p.LearningRate:G3}{val}  elapsed {ProgressPrinter.Eta(p.Elapsed)}  ETA {ProgressPrinter.Eta(p.Remaining)}", force: p.ValLoss is not null);
             });
-            var trained = trainer.Train(pairs, key.Hash, progress, cts.Token, resume: !result.GetValue(fresh), dev);
-            var outPath = result.GetValue(output) ?? Path.Combine(workDir, "tokensr.safetensors");
-            TokenSRBankArtifact.Save(trained, outPath, blink.PatchSize, options, key.Hash, bundle.ModelId);
+            var outcome = TokenSRRecipe.Run(bundle, extraction, data, options, workDir, result.GetValue(output), recipe,
+                new TokenSRRecipeProgress(new SynchronousProgress<string>(m => printer.Line(m, force: true)), new SynchronousProgress<string>(m => printer.Line(m)), progress), cts.Token);
+            if (outcome.Trained is not { } trained) return 0;
             foreach (var layer in trained.Bank.Layers.Where(trained.ValLoss.ContainsKey))
                 AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"layer {layer}: val {options.Loss} TokenSR {trained.ValLoss[layer]:G4} vs interpolation {trained.InterpValLoss[layer]:G4}");
-            AnsiConsole.MarkupLineInterpolated($"saved the TokenSR bank to [green]{outPath}[/] (+ {Path.GetFileName(TokenSRBankArtifact.MetaPath(outPath))})");
+            trained.Bank.Dispose();
+            AnsiConsole.MarkupLineInterpolated($"saved the TokenSR bank to [green]{outcome.BankPath}[/] (+ {Path.GetFileName(TokenSRBankArtifact.MetaPath(outcome.BankPath!))})");
             return 0;
         }));
         return command;

@@ -1,6 +1,7 @@
-using Blink.Workbench.Benchmarks;
+using Blink.Workbench.Evaluation.Benchmarks;
 using Blink.Workbench.Evaluation;
 using Blink.Workbench.Methods;
+using Blink.Workbench.Evaluation.Runs;
 
 namespace Blink.Workbench.Analysis;
 

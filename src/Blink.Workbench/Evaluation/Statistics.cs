@@ -1,3 +1,5 @@
+using MathNet.Numerics.Distributions;
+
 namespace Blink.Workbench.Evaluation;
 
 /// <summary>Paired bootstrap CI of acc(A) − acc(B) on the same items.</summary>
@@ -82,10 +84,10 @@ public static class Statistics
         int discordant = onlyA + onlyB;
         if (discordant == 0)
             return new McNemarResult(both, onlyA, onlyB, neither, 1, 0, 1);
-        double exact = Math.Min(1, 2 * SpecialFunctions.BinomialCdf(Math.Min(onlyA, onlyB), discordant, 0.5));
+        double exact = Math.Min(1, 2 * Binomial.CDF(0.5, discordant, Math.Min(onlyA, onlyB)));
         double corrected = Math.Max(0, Math.Abs(onlyA - onlyB) - 1);
         double chi2 = corrected * corrected / discordant;
-        return new McNemarResult(both, onlyA, onlyB, neither, exact, chi2, SpecialFunctions.ChiSquaredSurvival(chi2, 1));
+        return new McNemarResult(both, onlyA, onlyB, neither, exact, chi2, ChiSquaredSurvival(chi2, 1));
     }
 
     /// <summary>Wilson score interval for a binomial proportion (good coverage even near 0 and 1).</summary>
@@ -93,7 +95,7 @@ public static class Statistics
     {
         CheckCounts(successes, trials);
         CheckLevel(level);
-        double z = SpecialFunctions.NormalQuantile(1 - (1 - level) / 2);
+        double z = Normal.InvCDF(0, 1, 1 - (1 - level) / 2);
         double p = (double)successes / trials, z2 = z * z;
         double denominator = 1 + z2 / trials;
         double centre = (p + z2 / (2 * trials)) / denominator;
@@ -107,8 +109,8 @@ public static class Statistics
         CheckCounts(successes, trials);
         CheckLevel(level);
         double alpha = 1 - level;
-        double lower = successes == 0 ? 0 : SpecialFunctions.BetaQuantile(alpha / 2, successes, trials - successes + 1);
-        double upper = successes == trials ? 1 : SpecialFunctions.BetaQuantile(1 - alpha / 2, successes + 1, trials - successes);
+        double lower = successes == 0 ? 0 : Beta.InvCDF(successes, trials - successes + 1, alpha / 2);
+        double upper = successes == trials ? 1 : Beta.InvCDF(successes + 1, trials - successes, 1 - alpha / 2);
         return new ProportionInterval(successes, trials, (double)successes / trials, lower, upper, level);
     }
 
@@ -127,9 +129,13 @@ public static class Statistics
             ss += (v - mean) * (v - mean);
         double sd = Math.Sqrt(ss / (n - 1));
         double se = sd / Math.Sqrt(n);
-        double half = SpecialFunctions.StudentTQuantile(1 - (1 - level) / 2, n - 1) * se;
+        double half = StudentT.InvCDF(0, 1, n - 1, 1 - (1 - level) / 2) * se;
         return new MeanInterval(n, mean, sd, se, half, mean - half, mean + half, level);
     }
+
+    /// <summary>P(X ≥ x) for X ~ χ²(k), from the upper regularized gamma function (no 1 − CDF cancellation for tiny p).</summary>
+    public static double ChiSquaredSurvival(double x, double degreesOfFreedom) =>
+        x <= 0 ? 1 : MathNet.Numerics.SpecialFunctions.GammaUpperRegularized(degreesOfFreedom / 2, x / 2);
 
     /// <summary>Percentile of sorted data with linear interpolation between order statistics.</summary>
     public static double Percentile(IReadOnlyList<double> sorted, double q)

@@ -1,3 +1,5 @@
+using Blink.Workbench.Models;
+
 namespace Blink.Workbench.Methods;
 
 /// <summary>How attention heads are combined into one saliency map (paper-notes §2: mean over heads by default).</summary>
@@ -98,11 +100,8 @@ public sealed record BlinkOptions
     /// <summary>Paper defaults scaled to a model: the layer band 12–18 of 32 keeps its relative depth; p is chosen so the grid has 6×6 regions where possible.</summary>
     public static BlinkOptions ForModel(int decoderLayers, int gridSize)
     {
-        var first = (int)Math.Round(12.0 * decoderLayers / 32);
-        var last = Math.Max(first, (int)Math.Round(18.0 * decoderLayers / 32));
-        last = Math.Min(last, decoderLayers - 2); // leave at least one layer after the last decision
-        first = Math.Min(first, last);
-        return new BlinkOptions { FirstLayer = first, LastLayer = last }.WithPatchSize(DefaultPatchSize(gridSize), gridSize);
+        var band = DecoderBand.Middle(decoderLayers);
+        return new BlinkOptions { FirstLayer = band.FirstLayer, LastLayer = band.LastLayer }.WithPatchSize(DefaultPatchSize(gridSize), gridSize);
     }
 
     /// <summary>Multiples of the uniform share p²/N that the default thresholds are (paper-notes: open; 3× and 1.5×).</summary>

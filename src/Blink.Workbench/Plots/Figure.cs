@@ -1,6 +1,7 @@
 using Blink.Workbench.IO;
 using Plotly.NET;
 using SkiaSharp;
+using Blink.Workbench.Imaging;
 
 namespace Blink.Workbench.Plots;
 

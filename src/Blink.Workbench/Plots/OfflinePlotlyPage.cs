@@ -41,7 +41,7 @@ public static class OfflinePlotlyPage
     {
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
-          .Append(Reporting.HtmlReport.Encode(title)).Append("</title>\n")
+          .Append(HtmlText.Encode(title)).Append("</title>\n")
           .Append(PlotlyScriptElement()).Append("\n</head>\n<body style=\"font-family:DejaVu Sans,Verdana,Arial,sans-serif;background:#fff\">\n");
         int n = 0;
         foreach (var f in figures) sb.Append(FigureElement(f, "figure-" + (++n)));

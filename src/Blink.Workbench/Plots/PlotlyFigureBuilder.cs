@@ -1,6 +1,7 @@
 using System.Globalization;
 using Plotly.NET;
 using SkiaSharp;
+using Blink.Workbench.Imaging;
 
 namespace Blink.Workbench.Plots;
 

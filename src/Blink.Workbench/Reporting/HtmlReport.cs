@@ -2,6 +2,7 @@ using Blink.Workbench.IO;
 using System.Text;
 using Blink.Workbench.Plots;
 using SkiaSharp;
+using Blink.Workbench.Imaging;
 
 namespace Blink.Workbench.Reporting;
 
@@ -197,11 +198,7 @@ public sealed class HtmlReport
         _body.Append("</figcaption>");
     }
 
-    /// <summary>
-    /// Escapes only the markup characters: the page is UTF-8, so "±", "ρ" and "τ" stay readable in the source
-    /// (WebUtility.HtmlEncode would turn Latin-1 characters such as "±" into numeric entities).
-    /// </summary>
-    internal static string Encode(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;").Replace("'", "&#39;");
+    internal static string Encode(string text) => HtmlText.Encode(text);
 
     private static bool LooksNumeric(string cell)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using Blink.Workbench.Analysis;
 using Blink.Workbench.Evaluation;
 using Blink.Workbench.Plots;
+using Blink.Workbench.Imaging;
 
 namespace Blink.Workbench.Reporting;
 

@@ -50,9 +50,6 @@ public sealed class WordTokenizer : ITextTokenizer
     public static WordTokenizer FromTexts(IEnumerable<string> texts) =>
         new(texts.SelectMany(t => SplitWords(t)).Where(t => t != ImageToken));
 
-    /// <summary>The testbed tokenizer: all question templates, answers, the prompt words and the short-answer suffix.</summary>
-    public static WordTokenizer ForTestbed() => FromTexts(TestbedVocabulary.AllTexts());
-
     public IReadOnlyList<string> Tokens => _tokens;
     public int VocabSize => _tokens.Length;
     public int PadId => 0;

@@ -36,7 +36,7 @@ public sealed class BaseTrainer
     /// <summary>Runs (or resumes) training and returns the trained bundle.</summary>
     public ModelBundle Run(IProgress<TrainingProgress>? progress = null, CancellationToken ct = default, bool resume = true)
     {
-        var tokenizer = WordTokenizer.ForTestbed();
+        var tokenizer = Blink.Workbench.Data.Testbed.TestbedVocabulary.Tokenizer();
         var generator = new TestbedGenerator(_options.Testbed);
         var preprocessor = new ImagePreprocessor(new ImagePreprocessOptions { Size = _options.Testbed.InputSize, PatchSize = _options.Testbed.PatchSize });
         torch.manual_seed(_options.Seed);
@@ -195,12 +195,8 @@ public sealed class BaseTrainer
         return order;
     }
 
-    /// <summary>Where the grounding loss acts: the Blink band of layers (where Blink reads saliency).</summary>
-    private static int[] GroundingLayers(LlavaConfig config)
-    {
-        var band = Methods.BlinkOptions.ForModel(config.TextConfig.NumHiddenLayers, config.VisionConfig.GridSize);
-        return Enumerable.Range(band.FirstLayer, band.LastLayer - band.FirstLayer + 1).ToArray();
-    }
+    /// <summary>Where the grounding loss acts: the middle band of the decoder (the layers Blink scans by default).</summary>
+    private static int[] GroundingLayers(LlavaConfig config) => [.. DecoderBand.Middle(config.TextConfig.NumHiddenLayers).Layers];
 
     /// <summary>The grounding observer of one batch, with its examples' evidence masks as targets.</summary>
     private static GroundingLoss.Observer GroundingObserver(IReadOnlyList<TestbedExample> examples, TestbedBatch batch, int[] layers)

@@ -14,7 +14,7 @@ internal static class PilotFixtures
     public static ModelBundle RandomTinyBundle(int seed = 7, bool uniformAttention = false)
     {
         torch.manual_seed(seed);
-        var tokenizer = WordTokenizer.ForTestbed();
+        var tokenizer = Blink.Workbench.Data.Testbed.TestbedVocabulary.Tokenizer();
         var model = new LlavaForConditionalGeneration(TinyModelConfig.Create(tokenizer));
         model.eval();
         if (uniformAttention)

@@ -1,3 +1,4 @@
+using Blink.Workbench.Tests.Browser;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Blink.Workbench.Analysis;

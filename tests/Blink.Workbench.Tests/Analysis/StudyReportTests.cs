@@ -1,9 +1,11 @@
+using Blink.Workbench.Tests.Browser;
 using Blink.Workbench.Analysis;
 using Blink.Workbench.Evaluation;
 using Blink.Workbench.Methods;
 using Blink.Workbench.Plots;
 using Blink.Workbench.Reporting;
 using Blink.Workbench.Tests.Plots;
+using Blink.Workbench.Imaging;
 
 namespace Blink.Workbench.Tests.Analysis;
 
@@ -103,7 +105,7 @@ public class StudyReportTests
         Assert.Equal(StudyReport.Build(linked).ToHtml(), StudyReport.Build(rebuilt).ToHtml());
 
         var path = StudyRunFolder.RebuildReport(folder);
-        var result = await Reporting.HeadlessBrowser.CheckPageAsync(path, new Reporting.BrowserPageOptions
+        var result = await HeadlessBrowser.CheckPageAsync(path, new BrowserPageOptions
         {
             ExpectedSelector = ".plot-container",
             ExpectedCount = report.FigureCount,

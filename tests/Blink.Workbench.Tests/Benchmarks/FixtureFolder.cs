@@ -1,5 +1,5 @@
-using Blink.Workbench.Benchmarks;
-using Blink.Workbench.Benchmarks.Fixtures;
+using Blink.Workbench.Evaluation.Benchmarks;
+using Blink.Workbench.Evaluation.Benchmarks.Fixtures;
 using Blink.Workbench.Evaluation;
 
 namespace Blink.Workbench.Tests.Benchmarks;

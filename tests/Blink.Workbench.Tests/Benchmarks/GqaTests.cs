@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Blink.Workbench.Benchmarks;
+using Blink.Workbench.Evaluation.Benchmarks;
 using Blink.Workbench.Evaluation;
 
 namespace Blink.Workbench.Tests.Benchmarks;

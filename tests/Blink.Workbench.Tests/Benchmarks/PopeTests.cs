@@ -1,4 +1,4 @@
-using Blink.Workbench.Benchmarks;
+using Blink.Workbench.Evaluation.Benchmarks;
 using Blink.Workbench.Evaluation;
 
 namespace Blink.Workbench.Tests.Benchmarks;

@@ -85,7 +85,7 @@ public class TestbedDatasetTests
         Assert.Equal([3, 2, 1], summaries.Select(s => s.Count));
         Assert.Equal(3, File.ReadAllLines(Path.Combine(dir, "train", "questions.jsonl")).Length);
         Assert.True(File.Exists(Path.Combine(dir, "test", "images", "test_000000.png")));
-        Assert.Equal(Blink.Workbench.Text.WordTokenizer.ForTestbed().Tokens, Blink.Workbench.Text.WordTokenizer.Load(Path.Combine(dir, "vocab.json")).Tokens);
+        Assert.Equal(Blink.Workbench.Data.Testbed.TestbedVocabulary.Tokenizer().Tokens, Blink.Workbench.Text.WordTokenizer.Load(Path.Combine(dir, "vocab.json")).Tokens);
         var options = System.Text.Json.JsonSerializer.Deserialize<TestbedOptions>(File.ReadAllText(Path.Combine(dir, "options.json")))!;
         Assert.Equal(3, options.Seed);
         Assert.Equal(generator.Options.Categories, options.Categories);

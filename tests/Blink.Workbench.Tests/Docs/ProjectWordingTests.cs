@@ -6,7 +6,7 @@ namespace Blink.Workbench.Tests.Docs;
 /// <summary>
 /// The project's texts speak of the project (what it is, how to use it, what it measured), not of how it was built:
 /// the word "session" as in "session 11" or "this session" stays out of README.md, docs/, notebooks/, src/ and
-/// tests/. Technical uses are allowed: a C# identifier in code (a DevTools protocol session in HeadlessBrowser,
+/// tests/. Technical uses are allowed: a C# identifier in code (a DevTools protocol session,
 /// the notebook runner's ScriptSession) and prose about a DevTools, HTTP, WebSocket, kernel or notebook script session.
 /// </summary>
 public class ProjectWordingTests
@@ -15,7 +15,7 @@ public class ProjectWordingTests
 
     private static readonly string[] TextExtensions = [".md", ".cs", ".ipynb", ".py", ".sh", ".json", ".csproj", ".props", ".txt", ".yml", ".yaml", ".dib", ".html"];
 
-    private static readonly Regex Word = new(@"(?<!\w)session(?!\w)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    private static readonly Regex Word = new(@"(?<!\w)sessions?(?!\w)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     /// <summary>Prose that names a technical session, not a stretch of the project's history.</summary>
     private static readonly Regex Technical = new(
@@ -57,7 +57,8 @@ public class ProjectWordingTests
     [InlineData("            var session = new ScriptSession(dir, formatter);", true, false)]
     [InlineData("Opens a DevTools session on the page.", false, false)]
     [InlineData("the notebook session cannot continue after a timed-out cell", false, false)]
-    [InlineData("sessions and sessionId are other words", false, false)]
+    [InlineData("the design of sessions 4–6", false, true)]
+    [InlineData("sessionId and sessionless are other words", false, false)]
     public void Detector_FlagsHistoryWording_AndLetsTechnicalUsesThrough(string line, bool csharp, bool offends) =>
         Assert.Equal(offends, Offends(line, csharp));
 

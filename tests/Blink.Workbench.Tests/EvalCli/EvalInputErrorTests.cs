@@ -1,5 +1,6 @@
-using Blink.Workbench.Benchmarks;
+using Blink.Workbench.Evaluation.Benchmarks;
 using Blink.Workbench.Evaluation;
+using Blink.Workbench.Evaluation.Runs;
 
 namespace Blink.Workbench.Tests.EvalCli;
 

@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
-using Blink.Workbench.Benchmarks;
+using Blink.Workbench.Evaluation.Benchmarks;
 using Blink.Workbench.Evaluation;
 using Blink.Workbench.Methods;
 using Blink.Workbench.Models;
 using Blink.Workbench.Models.Generation;
 using Blink.Workbench.Tests.IO;
 using TorchSharp;
+using Blink.Workbench.Evaluation.Runs;
 
 namespace Blink.Workbench.Tests.EvalCli;
 

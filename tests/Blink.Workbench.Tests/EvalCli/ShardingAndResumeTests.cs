@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using Blink.Workbench.Benchmarks;
+using Blink.Workbench.Evaluation.Benchmarks;
 using Blink.Workbench.Evaluation;
+using Blink.Workbench.Evaluation.Runs;
 
 namespace Blink.Workbench.Tests.EvalCli;
 

@@ -1,8 +1,9 @@
-using Blink.Workbench.Benchmarks;
+using Blink.Workbench.Evaluation.Benchmarks;
 using Blink.Workbench.Evaluation;
 using Blink.Workbench.IO;
 using Blink.Workbench.Methods;
 using Blink.Workbench.Models.Generation;
+using Blink.Workbench.Evaluation.Runs;
 
 namespace Blink.Workbench.Tests.EvalCli;
 

@@ -42,12 +42,13 @@ public class StatisticsTests
     [Fact]
     public void Distribution_functions_match_table_values()
     {
-        Assert.Equal(1.9599639845400536, SpecialFunctions.NormalQuantile(0.975), 9);
-        Assert.Equal(2.262157162740992, SpecialFunctions.StudentTQuantile(0.975, 9), 8);
-        Assert.Equal(12.706204736174698, SpecialFunctions.StudentTQuantile(0.975, 1), 6);
-        Assert.Equal(0.05, SpecialFunctions.ChiSquaredSurvival(3.841458820694124, 1), 10);
-        Assert.Equal(Math.Log(24), SpecialFunctions.LogGamma(5), 12);
-        Assert.Equal(0.5 * Math.Log(Math.PI), SpecialFunctions.LogGamma(0.5), 12);
+        // χ²(1) survival = erfc(sqrt(x / 2)) (Python: math.erfc(5) for x = 50); the McNemar χ² p-value uses it.
+        Assert.Equal(0.05, Statistics.ChiSquaredSurvival(3.841458820694124, 1), 10);
+        Assert.Equal(1.0, Statistics.ChiSquaredSurvival(50, 1) / 1.5374597944280351e-12, 12);
+        Assert.Equal(1.0, Statistics.ChiSquaredSurvival(0, 1));
+        // t-based half-width of 10 values with sd 1: t(0.975, 9) / sqrt(10).
+        MeanInterval m = Statistics.MeanWithConfidence([.. Enumerable.Range(0, 10).Select(i => i % 2 == 0 ? -1.0 : 1.0)]);
+        Assert.Equal(2.262157162740992 * m.StandardDeviation / Math.Sqrt(10), m.HalfWidth, 8);
     }
 
     [Fact]

@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Blink.Cli.Commands;
+using Blink.Workbench.Evaluation.Runs;
 using Blink.Notebooks;
 using Blink.Notebooks.Documents;
-using Blink.Workbench.Benchmarks;
-using Blink.Workbench.Benchmarks.Fixtures;
+using Blink.Workbench.Evaluation.Benchmarks;
+using Blink.Workbench.Evaluation.Benchmarks.Fixtures;
 using Blink.Workbench.Data.Testbed;
 using Blink.Workbench.Evaluation;
 using Blink.Workbench.Imaging;

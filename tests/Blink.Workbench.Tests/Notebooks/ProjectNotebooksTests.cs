@@ -1,3 +1,4 @@
+using Blink.Workbench.Tests.Browser;
 using Blink.Notebooks;
 using Xunit.Abstractions;
 
@@ -61,7 +62,7 @@ public sealed class ProjectNotebooksTests(ITestOutputHelper output)
 
             // The executed copy's offline HTML must render in a real browser with the network off.
             Assert.True(result.HtmlPath is not null && File.Exists(result.HtmlPath), "offline HTML rendering missing");
-            var page = await Workbench.Reporting.HeadlessBrowser.CheckPageAsync(result.HtmlPath!, new Workbench.Reporting.BrowserPageOptions { Screenshot = false, Timeout = TimeSpan.FromSeconds(90) });
+            var page = await HeadlessBrowser.CheckPageAsync(result.HtmlPath!, new BrowserPageOptions { Screenshot = false, Timeout = TimeSpan.FromSeconds(90) });
             Assert.True(page.ConsoleErrors.Count == 0, $"{name}: console errors in the executed page: {string.Join(" | ", page.ConsoleErrors)}");
         }
         finally

@@ -1,3 +1,4 @@
+using Blink.Workbench.Tests.Browser;
 using System.Diagnostics;
 using Blink.Workbench.Reporting;
 

@@ -1,7 +1,9 @@
+using Blink.Workbench.Tests.Browser;
 using Blink.Workbench.IO;
 using System.Text.RegularExpressions;
 using Blink.Workbench.Plots;
 using Blink.Workbench.Reporting;
+using Blink.Workbench.Imaging;
 
 namespace Blink.Workbench.Tests.Plots;
 

@@ -1,5 +1,6 @@
 using Blink.Workbench.Plots;
 using SkiaSharp;
+using Blink.Workbench.Imaging;
 
 namespace Blink.Workbench.Tests.Plots;
 

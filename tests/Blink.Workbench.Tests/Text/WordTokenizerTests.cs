@@ -6,7 +6,7 @@ namespace Blink.Workbench.Tests.Text;
 
 public class WordTokenizerTests
 {
-    private static readonly WordTokenizer Tokenizer = WordTokenizer.ForTestbed();
+    private static readonly WordTokenizer Tokenizer = Blink.Workbench.Data.Testbed.TestbedVocabulary.Tokenizer();
 
     [Fact]
     public void Special_tokens_have_fixed_ids()
@@ -18,7 +18,7 @@ public class WordTokenizerTests
     [Fact]
     public void Vocabulary_is_deterministic_and_covers_prompt_words()
     {
-        Assert.Equal(Tokenizer.Tokens, WordTokenizer.ForTestbed().Tokens);
+        Assert.Equal(Tokenizer.Tokens, Blink.Workbench.Data.Testbed.TestbedVocabulary.Tokenizer().Tokens);
         foreach (var w in new[] { "user", "assistant", ":", "answer", "phrase", ".", "?", "crosses", "quadrant", "7", "yes" })
             Assert.True(Tokenizer.TryGetId(w, out _), $"'{w}' is missing");
         var words = Tokenizer.Tokens.Skip(5).ToArray();

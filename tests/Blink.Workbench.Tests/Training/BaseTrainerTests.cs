@@ -97,9 +97,9 @@ public class BaseTrainerTests
 
         // The same initialisation as the trainer's: seed, then Hugging Face's init.
         torch.manual_seed(options.Seed);
-        using var initial = new LlavaForConditionalGeneration(TinyModelConfig.Create(Blink.Workbench.Text.WordTokenizer.ForTestbed()));
+        using var initial = new LlavaForConditionalGeneration(TinyModelConfig.Create(Blink.Workbench.Data.Testbed.TestbedVocabulary.Tokenizer()));
         ModelInitialization.HuggingFace(initial);
-        using var afterStage = new LlavaForConditionalGeneration(TinyModelConfig.Create(Blink.Workbench.Text.WordTokenizer.ForTestbed()));
+        using var afterStage = new LlavaForConditionalGeneration(TinyModelConfig.Create(Blink.Workbench.Data.Testbed.TestbedVocabulary.Tokenizer()));
         Blink.Workbench.IO.CheckpointLoader.Load(afterStage, Path.Combine(trainer.CheckpointDir, "model.safetensors"));
 
         var before = initial.state_dict();

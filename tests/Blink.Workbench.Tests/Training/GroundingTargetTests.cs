@@ -11,7 +11,7 @@ public class GroundingTargetTests
     private static TestbedExampleSource Source(TestbedGenerator generator, bool onObjects)
     {
         var preprocessor = new ImagePreprocessor(new ImagePreprocessOptions { Size = 112, PatchSize = 14 });
-        return new TestbedExampleSource(generator, preprocessor, new PromptBuilder(WordTokenizer.ForTestbed(), PromptTemplate.Testbed, 64), onObjects);
+        return new TestbedExampleSource(generator, preprocessor, new PromptBuilder(Blink.Workbench.Data.Testbed.TestbedVocabulary.Tokenizer(), PromptTemplate.Testbed, 64), onObjects);
     }
 
     [Fact]

@@ -13,7 +13,7 @@ internal static class TokenSRFixtures
 {
     public static ModelBundle Bundle(int seed = 1, PromptTemplate? template = null)
     {
-        var tokenizer = WordTokenizer.ForTestbed();
+        var tokenizer = global::Blink.Workbench.Data.Testbed.TestbedVocabulary.Tokenizer();
         torch.manual_seed(seed);
         var model = new LlavaForConditionalGeneration(TinyModelConfig.Create(tokenizer));
         model.eval();

@@ -23,6 +23,13 @@ public sealed class TestbedGenerator
 
     public TestbedOptions Options { get; }
 
+    /// <summary>
+    /// The generator for a model: scenes drawn at its vision tower's input size and patch grid (so evidence boxes map
+    /// onto whole visual tokens), with <paramref name="options"/>' other knobs (the defaults when null).
+    /// </summary>
+    public static TestbedGenerator ForModel(Models.LlavaConfig config, TestbedOptions? options = null) =>
+        new((options ?? new TestbedOptions()) with { InputSize = config.VisionConfig.ImageSize, PatchSize = config.VisionConfig.PatchSize });
+
     /// <summary>Stem shared by the question id and the image file of a sample, e.g. <c>train_000042</c>.</summary>
     public static string SampleName(TestbedSplit split, int index) => $"{split.Name()}_{index:D6}";
 
@@ -69,196 +76,23 @@ public sealed class TestbedGenerator
 
     // ---- planning: decide objects, question, answer and evidence (no drawing) ----
 
-    private sealed class ScenePlan
-    {
-        public List<SceneObject> Small { get; } = [];
-        public List<SceneObject> Large { get; } = [];
-        public SceneRegion? Region { get; set; }
-        public string Question { get; set; } = "";
-        public string Answer { get; set; } = "";
-        public PixelBox Evidence { get; set; }
-    }
+    /// <summary>One family per category; position questions come in two forms (TestbedOptions.PositionForm).</summary>
+    private static readonly IQuestionFamily[] Families =
+        [new ExistenceFamily(), new ColorFamily(), new ShapeFamily(), new CountFamily(), new DigitFamily()];
+
+    private static readonly IQuestionFamily PositionColor = new PositionColorFamily(), PositionYesNo = new PositionYesNoFamily();
+
+    private IQuestionFamily FamilyOf(string category) => category == Position
+        ? Options.PositionAsksColor ? PositionColor : PositionYesNo
+        : Families.FirstOrDefault(f => f.Category == category) ?? throw new ArgumentException($"Unknown category '{category}'.", nameof(category));
 
     private ScenePlan? TryPlan(string category, int round, TestbedRandom rng)
     {
+        var family = FamilyOf(category);
         var layout = new SceneLayout(Options.ImageSize, Options.GapPixels, Math.Max(2, Options.GapPixels / 2));
         var plan = new ScenePlan();
-        Func<string, string, bool> fillerAllowed;
-        Func<PixelBox, bool>? fillerWhere = null;
-        switch (category)
-        {
-            case Existence:
-            {
-                var color = rng.Pick(ColorNames);
-                var shape = rng.Pick(Shapes);
-                var yes = round % 2 == 0;
-                var area = RandomArea(rng, 2.0);
-                PixelBox? target = null;
-                if (yes && (target = PlaceSmall(plan, layout, rng, shape, color, area)) is null) return null;
-                // Near misses appear in yes and no scenes alike, so their presence is no cue; in "no" scenes they are
-                // what a person inspects to rule the target out (POPE-style adversarial negatives). The first always
-                // has the named colour in another shape, so colour (plain even at the base resolution) never settles
-                // the answer: the shape, which needs the zoom, does. The optional second has the named shape in
-                // another colour. (Known weakness, docs/testbed.md: "yes" scenes hold one more object of the named
-                // colour than "no" scenes; balancing that left the model unable to learn existence in its budget.)
-                var nearMisses = rng.NextInclusive(1, 2);
-                var missBoxes = new List<PixelBox>();
-                for (var k = 0; k < nearMisses; k++)
-                {
-                    var (c, s) = k == 1
-                        ? (rng.Pick(ColorNames.Where(x => x != color).ToArray()), shape)
-                        : (color, rng.Pick(Shapes.Where(x => x != shape).ToArray()));
-                    var box = PlaceSmall(plan, layout, rng, s, c, area);
-                    if (box is null) return null;
-                    missBoxes.Add(box.Value);
-                }
-                plan.Question = ExistenceQuestion(color, shape);
-                plan.Answer = yes ? "yes" : "no";
-                plan.Evidence = target ?? PixelBox.Union(missBoxes);
-                fillerAllowed = (c, s) => !(c == color && s == shape);
-                break;
-            }
-            case Color:
-            {
-                var shape = rng.Pick(Shapes);
-                var color = rng.Pick(ColorNames);
-                var box = PlaceSmall(plan, layout, rng, shape, color, layout.Usable);
-                if (box is null) return null;
-                plan.Question = ColorQuestion(shape);
-                plan.Answer = color;
-                plan.Evidence = box.Value;
-                fillerAllowed = (_, s) => s != shape;
-                break;
-            }
-            case Shape:
-            {
-                var shape = rng.Pick(Shapes);
-                var color = rng.Pick(ColorNames);
-                var box = PlaceSmall(plan, layout, rng, shape, color, layout.Usable, side: ShapeSide(rng));
-                if (box is null) return null;
-                plan.Question = ShapeQuestion(color);
-                plan.Answer = shape;
-                plan.Evidence = box.Value;
-                fillerAllowed = (c, _) => c != color;
-                break;
-            }
-            case Count:
-            {
-                var shape = rng.Pick(Shapes);
-                var n = Options.CountMin + round % (Options.CountMax - Options.CountMin + 1);
-                PixelBox region, inner, keepOut;
-                if (rng.NextDouble() >= Options.QuadrantCountShare)
-                {
-                    var tp = Options.TokenPixels;
-                    var w = (int)Math.Round(rng.NextDouble(Options.FrameMinTokens, Options.FrameMaxTokens) * tp);
-                    var h = (int)Math.Round(rng.NextDouble(Options.FrameMinTokens, Options.FrameMaxTokens) * tp);
-                    var u = layout.Usable;
-                    var x = rng.NextInclusive((int)u.X0, (int)u.X1 - w);
-                    var y = rng.NextInclusive((int)u.Y0, (int)u.Y1 - h);
-                    region = new PixelBox(x, y, x + w, y + h);
-                    inner = region.Inflate(-Options.FrameInsetPixels);
-                    keepOut = region.Inflate(Options.FrameInsetPixels);
-                    plan.Region = new SceneRegion(SceneRegion.Frame, region.ToIntArray());
-                    plan.Question = CountInFrameQuestion(shape);
-                }
-                else
-                {
-                    var q = rng.Next(0, 4);
-                    var half = Options.ImageSize / 2;
-                    var (qx, qy) = (q % 2 * half, q / 2 * half);
-                    region = new PixelBox(qx, qy, qx + half, qy + half);
-                    inner = region.Inflate(-Options.GapPixels / 2.0);
-                    keepOut = region.Inflate(Options.GapPixels / 2.0);
-                    plan.Region = new SceneRegion(SceneRegion.Quadrant, region.ToIntArray(), Quadrants[q]);
-                    plan.Question = CountInQuadrantQuestion(shape, Quadrants[q]);
-                }
-                var pairs = Options.CountPairs && plan.Region?.Kind == SceneRegion.Frame ? n / 2 : 0;
-                for (var i = 0; i < pairs; i++)
-                    if (!PlaceCountPair(plan, layout, rng, shape, inner)) return null;
-                for (var i = 2 * pairs; i < n; i++)
-                    if (PlaceSmall(plan, layout, rng, shape, rng.Pick(ColorNames), inner, side: CountSide(rng)) is null)
-                        return null;
-                // The same shape outside the frame makes the count depend on place. By default the items are tiny
-                // (TestbedOptions.CountObjectMinTokens) and alone in the frame, so their number is the detail the
-                // zoom resolves; with items large enough to count as blobs in the whole image, other shapes inside
-                // (CountOthersMin/Max) make the shapes, which need the zoom, decide the count instead.
-                var otherShapes = Shapes.Where(s => s != shape).ToArray();
-                if (Options.CountFrameObjects is { } total)
-                {
-                    for (var i = n; i < total; i++)
-                        if (PlaceSmall(plan, layout, rng, rng.Pick(otherShapes), rng.Pick(ColorNames), inner, side: CountSide(rng)) is null)
-                            return null;
-                }
-                else
-                {
-                    var othersInside = rng.NextInclusive(Options.CountOthersMin, Options.CountOthersMax);
-                    for (var i = 0; i < othersInside; i++)
-                        PlaceSmall(plan, layout, rng, rng.Pick(otherShapes), rng.Pick(ColorNames), inner, side: CountSide(rng));
-                }
-                var sameOutside = rng.NextInclusive(0, 2);
-                for (var i = 0; i < sameOutside; i++)
-                    PlaceSmall(plan, layout, rng, shape, rng.Pick(ColorNames), layout.Usable, b => !b.Intersects(keepOut), CountSide(rng));
-                plan.Answer = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                plan.Evidence = region;
-                fillerAllowed = (_, _) => true;
-                fillerWhere = b => !b.Intersects(keepOut);
-                break;
-            }
-            case Digit:
-            {
-                var color = rng.Pick(ColorNames);
-                var digit = round % 10;
-                var box = PlaceDigit(plan, layout, rng, digit, color);
-                if (box is null) return null;
-                var others = rng.NextInclusive(0, 2);
-                var otherColors = ColorNames.Where(c => c != color).ToList();
-                for (var i = 0; i < others; i++)
-                {
-                    var c = otherColors[rng.Next(0, otherColors.Count)];
-                    otherColors.Remove(c);
-                    PlaceDigit(plan, layout, rng, rng.Next(0, 10), c);
-                }
-                plan.Question = DigitQuestion(color);
-                plan.Answer = digit.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                plan.Evidence = box.Value;
-                fillerAllowed = (_, _) => true;
-                break;
-            }
-            case Position when Options.PositionAsksColor:
-            {
-                var shape = rng.Pick(Shapes);
-                var reference = rng.Pick(Shapes.Where(s => s != shape).ToArray());
-                var relation = rng.Pick(Relations);
-                var near = rng.Pick(ColorNames);
-                var far = rng.Pick(ColorNames.Where(c => c != near).ToArray());
-                // The reference has a third colour, so the answer's colour marks one object of the three.
-                var referenceColor = rng.Pick(ColorNames.Where(c => c != near && c != far).ToArray());
-                var boxes = PlaceFlanked(plan, layout, rng, (referenceColor, reference), shape, near, far, relation);
-                if (boxes is null) return null;
-                plan.Question = PositionColorQuestion(shape, relation, reference);
-                plan.Answer = near;
-                plan.Evidence = PixelBox.Union(boxes);
-                fillerAllowed = (_, s) => s != shape && s != reference;
-                break;
-            }
-            case Position:
-            {
-                var (ca, sa) = (rng.Pick(ColorNames), rng.Pick(Shapes));
-                string cb, sb;
-                do (cb, sb) = (rng.Pick(ColorNames), rng.Pick(Shapes)); while (cb == ca && sb == sa);
-                var relation = rng.Pick(Relations);
-                var yes = round % 2 == 0;
-                var pair = PlacePair(plan, layout, rng, (ca, sa), (cb, sb), relation, yes);
-                if (pair is null) return null;
-                plan.Question = PositionQuestion(ca, sa, relation, cb, sb);
-                plan.Answer = yes ? "yes" : "no";
-                plan.Evidence = PixelBox.Union(pair.Value.A, pair.Value.B);
-                fillerAllowed = (c, s) => !(c == ca && s == sa) && !(c == cb && s == sb);
-                break;
-            }
-            default:
-                throw new ArgumentException($"Unknown category '{category}'.", nameof(category));
-        }
+        if (family.Plan(new ScenePlanner(this, plan, layout, rng), round) is not { } filler) return null;
+        var (fillerAllowed, fillerWhere) = (filler.Allowed, filler.Where);
 
         var allowed = (from c in ColorNames from s in Shapes where fillerAllowed(c, s) select (c, s)).ToArray();
         var fillers = rng.NextInclusive(Options.FillerObjectsMin, Options.FillerObjectsMax);
@@ -280,7 +114,7 @@ public sealed class TestbedGenerator
         return plan;
     }
 
-    private PixelBox RandomArea(TestbedRandom rng, double tokens)
+    internal PixelBox RandomArea(TestbedRandom rng, double tokens)
     {
         var side = (int)Math.Round(tokens * Options.TokenPixels);
         var max = Options.ImageSize - side;
@@ -292,7 +126,7 @@ public sealed class TestbedGenerator
     private int SmallSide(TestbedRandom rng) => Side(rng, Options.SmallObjectMinTokens, Options.SmallObjectMaxTokens);
 
     /// <summary>Side of a shape question's object; with the shape options null, the same draw as <see cref="SmallSide"/>.</summary>
-    private int ShapeSide(TestbedRandom rng) =>
+    internal int ShapeSide(TestbedRandom rng) =>
         Side(rng, Options.ShapeObjectMinTokens ?? Options.SmallObjectMinTokens, Options.ShapeObjectMaxTokens ?? Options.SmallObjectMaxTokens);
 
     private int Side(TestbedRandom rng, double minTokens, double maxTokens) =>
@@ -302,9 +136,9 @@ public sealed class TestbedGenerator
     /// Side of a count question's object. Without <see cref="TestbedOptions.CountObjectMinTokens"/> it is drawn exactly
     /// as <see cref="SmallSide"/> (same random draw), so the default testbed is unchanged by the option's existence.
     /// </summary>
-    private int CountSide(TestbedRandom rng) => Side(rng, Options.CountMinTokens, Options.CountMaxTokens);
+    internal int CountSide(TestbedRandom rng) => Side(rng, Options.CountMinTokens, Options.CountMaxTokens);
 
-    private PixelBox? PlaceSmall(ScenePlan plan, SceneLayout layout, TestbedRandom rng, string shape, string color,
+    internal PixelBox? PlaceSmall(ScenePlan plan, SceneLayout layout, TestbedRandom rng, string shape, string color,
         PixelBox area, Func<PixelBox, bool>? accept = null, int? side = null)
     {
         var s = side ?? SmallSide(rng);
@@ -318,7 +152,7 @@ public sealed class TestbedGenerator
     /// Two objects of <paramref name="shape"/> side by side, <see cref="TestbedOptions.PairGapPixels"/> apart, with
     /// both centres in the same token of the whole image; the pair keeps the usual gap to everything else.
     /// </summary>
-    private bool PlaceCountPair(ScenePlan plan, SceneLayout layout, TestbedRandom rng, string shape, PixelBox area)
+    internal bool PlaceCountPair(ScenePlan plan, SceneLayout layout, TestbedRandom rng, string shape, PixelBox area)
     {
         var tp = Options.TokenPixels;
         for (var attempt = 0; attempt < 200; attempt++)
@@ -354,7 +188,7 @@ public sealed class TestbedGenerator
         return new PixelBox(x, y, x + side, y + side);
     }
 
-    private PixelBox? PlaceDigit(ScenePlan plan, SceneLayout layout, TestbedRandom rng, int digit, string color)
+    internal PixelBox? PlaceDigit(ScenePlan plan, SceneLayout layout, TestbedRandom rng, int digit, string color)
     {
         var (w, h) = DigitPlateSize(rng);
         var box = layout.TryPlace(rng, w, h, layout.Usable);
@@ -378,7 +212,7 @@ public sealed class TestbedGenerator
     /// Places A and B a short distance apart (so both fit one zoom) with their boxes fully separated along the
     /// relation's axis: the answer never hinges on a pixel.
     /// </summary>
-    private (PixelBox A, PixelBox B)? PlacePair(ScenePlan plan, SceneLayout layout, TestbedRandom rng,
+    internal (PixelBox A, PixelBox B)? PlacePair(ScenePlan plan, SceneLayout layout, TestbedRandom rng,
         (string Color, string Shape) a, (string Color, string Shape) b, string relation, bool holds)
     {
         var tp = Options.TokenPixels;
@@ -422,7 +256,7 @@ public sealed class TestbedGenerator
     /// <see cref="TestbedOptions.PairGapPixels"/> from the reference: a cluster the base grid blurs into a token or two.
     /// Returns the near item's box first, then the reference's, then the far item's.
     /// </summary>
-    private PixelBox[]? PlaceFlanked(ScenePlan plan, SceneLayout layout, TestbedRandom rng, (string Color, string Shape) reference,
+    internal PixelBox[]? PlaceFlanked(ScenePlan plan, SceneLayout layout, TestbedRandom rng, (string Color, string Shape) reference,
         string shape, string nearColor, string farColor, string relation)
     {
         var (min, max) = (Options.PositionObjectMinTokens ?? Options.SmallObjectMinTokens, Options.PositionObjectMaxTokens ?? Options.SmallObjectMaxTokens);

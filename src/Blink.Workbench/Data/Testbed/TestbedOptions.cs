@@ -74,7 +74,7 @@ public sealed record TestbedOptions
     /// Objects of other shapes inside the frame of a count question, drawn uniformly in this range (unless
     /// <see cref="CountFrameObjects"/> fixes the total). None by default: with tiny count objects the number of specks
     /// is itself the fine detail. With objects large enough to be counted as blobs in the whole image, other shapes
-    /// make the shapes decide the count (the design of sessions 4–6: 1–2 others, headroom about 10 points).
+    /// make the shapes decide the count (with 1–2 others the count headroom was about 10 points).
     /// </summary>
     public int CountOthersMin { get; init; }
     public int CountOthersMax { get; init; }

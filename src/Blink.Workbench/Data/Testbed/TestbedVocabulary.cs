@@ -9,6 +9,9 @@ namespace Blink.Workbench.Data.Testbed;
 /// </summary>
 public static class TestbedVocabulary
 {
+    /// <summary>The testbed tokenizer: all question templates, answers, the prompt words and the short-answer suffix.</summary>
+    public static Text.WordTokenizer Tokenizer() => Text.WordTokenizer.FromTexts(AllTexts());
+
     public const string Existence = "existence";
     public const string Color = "color";
     public const string Shape = "shape";

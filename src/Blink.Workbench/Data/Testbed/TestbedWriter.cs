@@ -29,7 +29,7 @@ public static class TestbedWriter
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentException.ThrowIfNullOrEmpty(folder);
         Directory.CreateDirectory(folder);
-        Text.WordTokenizer.ForTestbed().Save(Path.Combine(folder, TokenizerFile));
+        TestbedVocabulary.Tokenizer().Save(Path.Combine(folder, TokenizerFile));
         TestbedOptionsFile.Save(generator.Options, Path.Combine(folder, OptionsFile));
         return
         [
