@@ -6,7 +6,7 @@ namespace Blink.Workbench.Tests.Fuzz;
 /// Every input format under mutation (truncations, bit flips, byte inserts and deletes, extreme integers, JSON values
 /// replaced by extremes or wrong types, image headers with extreme dimensions): a valid result or the format's own
 /// error naming the file, nothing else. CI runs 2,000 cases per format from a fixed seed; eng/fuzz.sh runs longer.
-/// Binary and text formats are two classes so that xUnit runs them on two cores side by side.
+/// Byte-level and JSON formats are two classes so that xUnit runs them on two cores side by side.
 /// </summary>
 public abstract class FuzzTestsBase(ITestOutputHelper output)
 {
@@ -36,7 +36,7 @@ public abstract class FuzzTestsBase(ITestOutputHelper output)
     }
 }
 
-/// <summary>Checkpoints, images and the SentencePiece model.</summary>
+/// <summary>Byte-level formats: checkpoints, images, the SentencePiece model, MME's and MMBench's text files.</summary>
 public sealed class FuzzBinaryFormatsTests(ITestOutputHelper output) : FuzzTestsBase(output)
 {
     public static TheoryData<string> BinaryFormats => Formats(binary: true);
@@ -50,7 +50,7 @@ public sealed class FuzzBinaryFormatsTests(ITestOutputHelper output) : FuzzTests
     public void Every_saved_failing_input_is_handled(string format) => Replay(format);
 }
 
-/// <summary>JSON, JSON lines and text files: configs, tokenizer files, question and answer files, benchmarks, run files, notebooks.</summary>
+/// <summary>JSON and JSON-lines formats: configs, tokenizer files, question and answer files, benchmarks, run files, notebooks.</summary>
 public sealed class FuzzTextFormatsTests(ITestOutputHelper output) : FuzzTestsBase(output)
 {
     public static TheoryData<string> TextFormats => Formats(binary: false);
