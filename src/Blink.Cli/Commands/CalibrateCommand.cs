@@ -31,7 +31,7 @@ internal static class CalibrateCommand
             if (result.GetValue(target) is var share and (<= 0 or >= 1) || double.IsNaN(result.GetValue(target))) throw new ArgumentException($"--target-share must be in (0, 1), got {result.GetValue(target).ToString(CultureInfo.InvariantCulture)}.");
             var printer = new ProgressPrinter();
             var blink = resolved.Blink;
-            using var bundle = ModelBundle.Load(resolved.ModelDir, dev, dtype, m => printer.Line(m, force: true));
+            using var bundle = ModelBundle.Load(resolved.ModelDir, dev, dtype, m => printer.Line(m, force: true), weightProgress: printer.Weights);
             var q = result.GetValue(dropQuantile);
             var options = new ThresholdCalibrationOptions { Blink = blink, TargetShare = result.GetValue(target), DropQuantile = q >= 0 ? q : null };
             var data = TokenSRCliShared.Testbed(bundle, TestbedSplit.Val, result.GetValue(samples));

@@ -75,7 +75,7 @@ internal static class ChatCommand
             {
                 if (resolved.Note is { } note) AnsiConsole.MarkupLineInterpolated($"{note}");
                 var printer = new ProgressPrinter();
-                using var bundle = ModelBundle.Load(resolved.ModelDir, dev, dtype, m => printer.Line(m, force: true));
+                using var bundle = ModelBundle.Load(resolved.ModelDir, dev, dtype, m => printer.Line(m, force: true), weightProgress: printer.Weights);
                 WarnUnknownWords(bundle.Tokenizer, text);
                 using var bank = resolved.TokenSRPath is null || !spec.NeedsTokenSR ? null : TokenSRBankFile.Load(resolved.TokenSRPath, resolved.Config.TextConfig.HiddenSize, dev);
                 var runner = new MethodRunner(bundle, bank, new GenerationOptions(maxNew, EosId: bundle.Tokenizer.EosId));

@@ -112,7 +112,7 @@ internal static class EvalCommand
         var (device, dtype) = deviceOptions.Resolve(result, modelDir);
         var printer = new ProgressPrinter();
         AnsiConsole.MarkupLineInterpolated($"[bold]blink eval[/] {benchmark.Name}: {items.Count} questions from {dataDir}, shard {evaluation.ChunkIndex + 1} of {evaluation.NumChunks}, methods {string.Join(", ", names)}");
-        using var bundle = ModelBundle.Load(modelDir, device, dtype, message => printer.Line(message, force: true));
+        using var bundle = ModelBundle.Load(modelDir, device, dtype, message => printer.Line(message, force: true), weightProgress: printer.Weights);
         AnsiConsole.MarkupLineInterpolated($"model {bundle.ModelId} ({config.TextConfig.NumHiddenLayers} layers, {config.VisionConfig.GridSize}×{config.VisionConfig.GridSize} grid) on {device} {dtype}; Blink layers {blink.FirstLayer}-{blink.LastLayer}, p = {blink.PatchSize}, τ_exp = {blink.TauExpand:G3}, τ_drop = {blink.TauDrop:G3}");
         var catalog = resolved.Catalog;
         var methods = names.Select(n => MethodCatalog.Find(catalog, n)).ToList();
@@ -234,7 +234,9 @@ internal static class EvalCommand
         // Written beside and moved into place, so a shard starting at the same time never reads half a split.
         var temp = $"{folder}.tmp-{Environment.ProcessId}";
         if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-        TestbedWriter.WriteSplit(new TestbedGenerator(), TestbedSplit.Test, needed, temp);
+        var printer = new ProgressPrinter();
+        TestbedWriter.WriteSplit(new TestbedGenerator(), TestbedSplit.Test, needed, temp,
+            progress: new SynchronousProgress<(string Split, int Done, int Total)>(p => printer.Count($"{p.Split} samples", p.Done, p.Total)));
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         try
         {

@@ -60,7 +60,7 @@ internal static class PilotCommand
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
 
             var modelFolder = resolved.ModelDir;
-            using var bundle = ModelBundle.Load(modelFolder, dev, dtype, m => printer.Line(m, force: true));
+            using var bundle = ModelBundle.Load(modelFolder, dev, dtype, m => printer.Line(m, force: true), weightProgress: printer.Weights);
             bundle.Model.eval();
             var config = bundle.Model.Config;
             var layers = config.TextConfig.NumHiddenLayers;
@@ -74,7 +74,8 @@ internal static class PilotCommand
             {
                 temp = dataFolder = Path.Combine(Path.GetTempPath(), "blink-pilot-" + Guid.NewGuid().ToString("N")[..8]);
                 var generator = TestbedGenerator.ForModel(config);
-                TestbedWriter.WriteSplit(generator, TestbedSplit.Val, n, dataFolder);
+                TestbedWriter.WriteSplit(generator, TestbedSplit.Val, n, dataFolder,
+                    progress: new SynchronousProgress<(string Split, int Done, int Total)>(p => printer.Count($"{p.Split} samples", p.Done, p.Total)));
                 benchmark = new TestbedBenchmark();
                 printer.Line($"generated {n} testbed validation samples in {dataFolder}", force: true);
             }
@@ -88,7 +89,7 @@ internal static class PilotCommand
                 var hl = result.GetValue(headLayer) ?? blink.FirstLayer;
                 var studyOptions = new LayerStudyOptions { KeepMapsFor = Math.Max(result.GetValue(heatmaps), 1), HeadLayers = [hl] };
                 var study = LayerAttentionStudy.Run(bundle, items.Select(StudySample.FromBenchmarkItem).ToArray(), studyOptions,
-                    new SynchronousProgress<(int Done, int Total)>(p => printer.Line($"study 1: {p.Done}/{p.Total} items", p.Done == p.Total)), cts.Token);
+                    printer.Counter("study 1: items"), cts.Token);
                 study.Save(Path.Combine(folder, LayerAttentionResult.FileName));
                 AnsiConsole.MarkupLineInterpolated($"recommended Blink band: layers [green]{study.Band.First}–{study.Band.Last}[/] (peak {study.Band.Peak}). {study.Band.Explanation}");
 
@@ -99,7 +100,7 @@ internal static class PilotCommand
                 {
                     var runner = new MethodRunner(bundle);
                     var table = ForcedExpansionStudy.Run(runner, benchmark, items, forcedLayer, new EvaluationOptions(Path.Combine(folder, "forced")), blink,
-                        new SynchronousProgress<EvaluationProgress>(p => printer.Line($"study 2: {p.Method} {p.Done}/{p.Total}", p.Done == p.Total)), cts.Token);
+                        new SynchronousProgress<EvaluationProgress>(p => printer.Count("study 2: " + p.Method, p.Done, p.Total)), cts.Token);
                     summaries.Add(ResultsSummary.FromTable(table, "Results: forced"));
                     foreach (var row in table.BuildRows().Where(r => r.Category == ResultsTable.AllCategory))
                         AnsiConsole.WriteLine($"  {row.Method,-22} accuracy {row.Accuracy:P1}" + (row.VsBaseline is { } c ? $"  Δ {c.Bootstrap.Difference * 100:+0.0;-0.0} pp [{c.Bootstrap.Lower * 100:+0.0;-0.0}, {c.Bootstrap.Upper * 100:+0.0;-0.0}]  McNemar p {c.McNemar.ExactPValue:0.###}" : ""));

@@ -54,11 +54,11 @@ internal static class ProbeCommand
         public int Run<T>(ParseResult r, int questions, Func<ModelBundle, IProgress<int>, CancellationToken, T> probe, Action<ModelBundle, T> print)
         {
             var printer = new ProgressPrinter();
-            using var bundle = ModelBundle.Load(PilotCommand.ResolveModel(r.GetValue(Model)!), progress: m => printer.Line(m, force: true));
+            using var bundle = ModelBundle.Load(PilotCommand.ResolveModel(r.GetValue(Model)!), progress: m => printer.Line(m, force: true), weightProgress: printer.Weights);
             bundle.Model.eval();
             using var cts = new CancellationTokenSource();
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
-            var result = probe(bundle, new SynchronousProgress<int>(i => printer.Line($"probed {i}/{questions} questions")), cts.Token);
+            var result = probe(bundle, new SynchronousProgress<int>(i => printer.Count("probed questions", i, questions)), cts.Token);
             print(bundle, result);
             if (r.GetValue(Json) is { } file)
             {

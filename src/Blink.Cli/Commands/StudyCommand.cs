@@ -88,6 +88,7 @@ internal static class StudyCommand
         public void Stage(string title) => AnsiConsole.MarkupLineInterpolated($"[bold blue]▶[/] [bold]{title}[/]  [grey]({_clock.Elapsed:m\\:ss})[/]");
         public void Result(string text) => AnsiConsole.WriteLine("  " + text);
         public void Progress(string text, bool last = false) => _printer.Line("  " + text, last);
+        public void Count(string label, double done, double total, string unit = "") => _printer.Count("  " + label, done, total, unit);
         public void Warning(string text) => AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {text}");
     }
 }

@@ -40,8 +40,10 @@ internal static class TestbedCommand
             if (File.Exists(Path.Combine(folder, TestbedWriter.OptionsFile)) && !result.GetValue(force))
                 throw new IOException($"{folder} already holds a testbed ({TestbedWriter.OptionsFile}); pass --force to replace its splits, or choose another --out.");
             var generator = new TestbedGenerator(options);
-            var written = AnsiConsole.Status().Start($"writing the testbed to {folder}…", _ =>
-                TestbedWriter.WriteDataset(generator, folder, result.GetValue(train), result.GetValue(val), result.GetValue(test)));
+            var printer = new ProgressPrinter();
+            printer.Line($"writing the testbed to {folder}", force: true);
+            var written = TestbedWriter.WriteDataset(generator, folder, result.GetValue(train), result.GetValue(val), result.GetValue(test),
+                new SynchronousProgress<(string Split, int Done, int Total)>(p => printer.Count($"{p.Split} samples", p.Done, p.Total)));
             var table = new Table().AddColumn("split").AddColumn(new TableColumn("samples").RightAligned()).AddColumn("questions").AddColumn(new TableColumn("images/s").RightAligned());
             foreach (var w in written)
                 table.AddRow(Markup.Escape(Path.GetFileName(w.Folder)), w.Count.ToString(CultureInfo.InvariantCulture), Markup.Escape(w.QuestionsPath), w.ImagesPerSecond.ToString("0", CultureInfo.InvariantCulture));

@@ -63,7 +63,7 @@ internal static class TrainTokenSRCommand
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
 
             var blink = resolved.Blink;
-            using var bundle = ModelBundle.Load(resolved.ModelDir, dev, dtype, m => printer.Line(m, force: true));
+            using var bundle = ModelBundle.Load(resolved.ModelDir, dev, dtype, m => printer.Line(m, force: true), weightProgress: printer.Weights);
             var extraction = new TokenSRExtractionOptions
             {
                 Blink = blink, RandomRegionRatio = result.GetValue(ratio), Seed = result.GetValue(seed), ShareRegionAcrossLayers = result.GetValue(share),

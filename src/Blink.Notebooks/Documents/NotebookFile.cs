@@ -38,7 +38,8 @@ public static class NotebookFile
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(json) as JsonObject ?? throw new NotebookFormatException("The notebook is not a JSON object.");
+            // A key twice would otherwise surface later as JsonObject's ArgumentException.
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject ?? throw new NotebookFormatException("The notebook is not a JSON object.");
         }
         catch (JsonException e)
         {
@@ -85,7 +86,7 @@ public static class NotebookFile
     private static NotebookCell ReadCell(JsonNode? node, int index)
     {
         if (node is not JsonObject cell) throw new NotebookFormatException($"Cell {index + 1} is not a JSON object.");
-        var type = cell["cell_type"]?.GetValue<string>()
+        var type = OptionalString(cell["cell_type"], $"Cell {index + 1} 'cell_type'")
                    ?? throw new NotebookFormatException($"Cell {index + 1} has no 'cell_type'.");
         var source = JupyterText.Join(cell["source"], $"Cell {index + 1} 'source'");
         var id = cell["id"] is JsonValue idValue && idValue.GetValueKind() == JsonValueKind.String ? idValue.GetValue<string>() : null;
@@ -108,11 +109,11 @@ public static class NotebookFile
     {
         var where = $"Cell {cellIndex + 1} output {outputIndex + 1}";
         if (node is not JsonObject output) throw new NotebookFormatException($"{where} is not a JSON object.");
-        var type = output["output_type"]?.GetValue<string>() ?? throw new NotebookFormatException($"{where} has no 'output_type'.");
+        var type = OptionalString(output["output_type"], $"{where} 'output_type'") ?? throw new NotebookFormatException($"{where} has no 'output_type'.");
         switch (type)
         {
             case "stream":
-                return new StreamOutput(output["name"]?.GetValue<string>() ?? "stdout", JupyterText.Join(output["text"], $"{where} 'text'"));
+                return new StreamOutput(OptionalString(output["name"], $"{where} 'name'") ?? "stdout", JupyterText.Join(output["text"], $"{where} 'text'"));
             case "display_data":
             case "execute_result":
                 var data = new Dictionary<string, string>();
@@ -128,9 +129,9 @@ public static class NotebookFile
                 };
             case "error":
                 var traceback = output["traceback"] is JsonArray lines
-                    ? lines.Select(l => l?.GetValue<string>() ?? "").ToList()
+                    ? lines.Select(l => OptionalString(l, "a traceback line") ?? "").ToList()
                     : new List<string>();
-                return new ErrorOutput(output["ename"]?.GetValue<string>() ?? "Error", output["evalue"]?.GetValue<string>() ?? "", traceback);
+                return new ErrorOutput(OptionalString(output["ename"], $"{where} 'ename'") ?? "Error", OptionalString(output["evalue"], $"{where} 'evalue'") ?? "", traceback);
             default:
                 throw new NotebookFormatException($"{where} has an unknown output_type '{type}'.");
         }
@@ -187,7 +188,15 @@ public static class NotebookFile
     private static bool IsJsonMime(string mime) => mime == "application/json" || mime.EndsWith("+json", StringComparison.Ordinal);
 
     private static int? ReadInt(JsonNode? node) =>
-        node is JsonValue value && value.GetValueKind() == JsonValueKind.Number ? value.GetValue<int>() : null;
+        node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue(out int number) ? number : null;
+
+    /// <summary>A string field, null when absent; another JSON type is named instead of GetValue's InvalidOperationException.</summary>
+    private static string? OptionalString(JsonNode? node, string what) => node switch
+    {
+        null => null,
+        JsonValue value when value.TryGetValue(out string? text) => text,
+        _ => throw new NotebookFormatException($"{what} must be a string, found {node.GetValueKind().ToString().ToLowerInvariant()}."),
+    };
 
     /// <summary>VS Code (and nbformat's own writer) sort object keys recursively; doing the same keeps diffs empty.</summary>
     private static JsonNode? SortKeys(JsonNode? node) => node switch

@@ -27,6 +27,9 @@ public static class JsonLines
         WriteIndented = true,
     };
 
+    /// <summary>A key twice in one object is refused while parsing, not later by JsonObject's dictionary (an ArgumentException).</summary>
+    private static readonly JsonDocumentOptions StrictDocument = new() { AllowDuplicateProperties = false };
+
     /// <summary>One parsed line with its 1-based line number.</summary>
     public readonly record struct Line(int LineNumber, JsonObject Object);
 
@@ -56,7 +59,7 @@ public static class JsonLines
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(text);
+            node = JsonNode.Parse(text, documentOptions: StrictDocument);
         }
         catch (JsonException e)
         {

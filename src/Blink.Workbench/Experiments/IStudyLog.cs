@@ -12,6 +12,10 @@ public interface IStudyLog
     /// <summary>Progress inside a stage; a console may thin these out. <paramref name="last"/>: the stage's final count.</summary>
     void Progress(string text, bool last = false);
 
+    /// <summary>Counted progress inside a stage; a console adds elapsed time and an ETA.</summary>
+    void Count(string label, double done, double total, string unit = "") =>
+        Progress(FormattableString.Invariant($"{label}: {done:0}/{total:0}{unit}"), done >= total);
+
     /// <summary>Something the reader should know that did not stop the run.</summary>
     void Warning(string text);
 }

@@ -34,7 +34,8 @@ public static class StudyPipeline
         Directory.CreateDirectory(folder);
 
         log.Stage("loading the model");
-        using var bundle = ModelBundle.Load(s.Model, device, dtype, m => log.Progress(m, last: true));
+        using var bundle = ModelBundle.Load(s.Model, device, dtype, m => log.Progress(m, last: true),
+            weightProgress: p => log.Count("loading weights", p.BytesDone / 1e6, p.BytesTotal / 1e6, " MB"));
         var config = bundle.Model.Config;
         var layers = config.TextConfig.NumHiddenLayers;
         var grid = config.VisionConfig.GridSize;
@@ -46,8 +47,8 @@ public static class StudyPipeline
         log.Stage("writing the testbed validation and test splits");
         var valFolder = Path.Combine(folder, "data", "val");
         var testFolder = Path.Combine(folder, "data", "test");
-        WriteSplitOnce(generator, TestbedSplit.Val, s.ValSamples, valFolder);
-        WriteSplitOnce(generator, TestbedSplit.Test, s.TestSamples, testFolder);
+        WriteSplitOnce(generator, TestbedSplit.Val, s.ValSamples, valFolder, log);
+        WriteSplitOnce(generator, TestbedSplit.Test, s.TestSamples, testFolder, log);
         var valItems = benchmark.Load(valFolder);
         var testItems = benchmark.Load(testFolder);
 
@@ -55,7 +56,7 @@ public static class StudyPipeline
         var defaults = s.Blink;
         var study = LayerAttentionStudy.Run(bundle, valItems.Select(StudySample.FromBenchmarkItem).ToArray(),
             new LayerStudyOptions { KeepMapsFor = 3, HeadLayers = [defaults.FirstLayer] },
-            new SynchronousProgress<(int Done, int Total)>(p => log.Progress($"{p.Done}/{p.Total} questions", p.Done == p.Total)), ct);
+            new SynchronousProgress<(int Done, int Total)>(p => log.Count("questions", p.Done, p.Total)), ct);
         study.Save(Path.Combine(folder, LayerAttentionResult.FileName));
         var band = study.Band;
         log.Result($"recommended band: layers {band.First}–{band.Last} (peak {band.Peak}); {band.Explanation}");
@@ -117,14 +118,15 @@ public static class StudyPipeline
     }
 
     private static SynchronousProgress<EvaluationProgress> EvaluationLog(IStudyLog log) =>
-        new(p => log.Progress($"{p.Method}: {p.Done}/{p.Total}", p.Done == p.Total));
+        new(p => log.Count(p.Method, p.Done, p.Total));
 
-    private static void WriteSplitOnce(TestbedGenerator generator, TestbedSplit split, int count, string folder)
+    private static void WriteSplitOnce(TestbedGenerator generator, TestbedSplit split, int count, string folder, IStudyLog log)
     {
         var questions = Path.Combine(folder, "questions.jsonl");
         if (File.Exists(questions) && File.ReadLines(questions).Count() == count) return; // same seed → same split
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        TestbedWriter.WriteSplit(generator, split, count, folder);
+        TestbedWriter.WriteSplit(generator, split, count, folder,
+            progress: new SynchronousProgress<(string Split, int Done, int Total)>(p => log.Count($"{p.Split} samples", p.Done, p.Total)));
     }
 
     private static (TokenSRBank Bank, LossRun Curve) TrainTokenSR(ModelBundle bundle, TestbedGenerator generator, BlinkOptions blink, StudySettings s,
@@ -137,7 +139,8 @@ public static class StudyPipeline
             new SynchronousProgress<TokenSRTrainingProgress>(p =>
             {
                 if (p.Message is not null) { log.Progress(p.Message); return; }
-                log.Progress($"step {p.Step}/{p.TotalSteps}  loss {p.Loss:G4}" + (p.ValLoss is { } v ? $"  val {v:G4} (interpolation {p.InterpValLoss:G4})" : ""), p.ValLoss is not null);
+                log.Progress($"step {p.Step}/{p.TotalSteps}  loss {p.Loss:G4}" + (p.ValLoss is { } v ? $"  val {v:G4} (interpolation {p.InterpValLoss:G4})" : "")
+                             + $"  elapsed {p.Elapsed:m\\:ss}  ETA {p.Remaining:m\\:ss}", p.ValLoss is not null);
             }));
         var outcome = TokenSRRecipe.Run(bundle, new TokenSRExtractionOptions { Blink = blink }, new TestbedTokenSRSource(generator, TestbedSplit.Train, 0, s.TokenSRSamples),
             options, work, options: new TokenSRRecipeOptions { Rebuild = true, Resume = false }, progress: progress, ct: ct);

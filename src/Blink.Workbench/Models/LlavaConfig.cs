@@ -83,6 +83,9 @@ public sealed class LlavaConfig
 
     public void Validate(string source = "config")
     {
+        // "text_config": null deserializes to a null section (leaving the key out gives the defaults instead).
+        if (TextConfig is null || VisionConfig is null)
+            throw new InvalidDataException($"{source}: {(TextConfig is null ? "text_config" : "vision_config")} is null; give the section, or leave the key out for the LLaMA-7B / CLIP-L defaults.");
         TextConfig.Validate(source);
         VisionConfig.Validate(source);
         if (VisionHiddenStateIndex < 0 || VisionHiddenStateIndex > VisionConfig.NumHiddenLayers)

@@ -103,15 +103,18 @@ public sealed class ModelBundle : IDisposable
         AtomicFile.WriteAllText(Path.Combine(folder, WorkbenchFile), meta.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    private sealed record WorkbenchMeta(string? ModelId, string? Template);
+    internal sealed record WorkbenchMeta(string? ModelId, string? Template);
 
-    private static WorkbenchMeta ReadWorkbenchFile(string folder)
+    /// <summary>A key twice is refused while parsing (JsonObject would throw ArgumentException when first used).</summary>
+    private static readonly JsonDocumentOptions StrictJson = new() { AllowDuplicateProperties = false };
+
+    internal static WorkbenchMeta ReadWorkbenchFile(string folder)
     {
         var path = Path.Combine(folder, WorkbenchFile);
         if (!File.Exists(path)) return new WorkbenchMeta(null, null);
         try
         {
-            var node = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidDataException($"{path}: expected a JSON object.");
+            var node = JsonNode.Parse(File.ReadAllText(path), documentOptions: StrictJson)?.AsObject() ?? throw new InvalidDataException($"{path}: expected a JSON object.");
             return new WorkbenchMeta(node["model_id"]?.GetValue<string>(), node["prompt_template"]?.GetValue<string>());
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
@@ -125,15 +128,15 @@ public sealed class ModelBundle : IDisposable
     /// colour; llava-hf's processor resizes and centre-crops. We pad unless the file says <c>blink_resize_mode</c>
     /// otherwise, to match the numbers LLaVA's evaluation scripts produce.
     /// </summary>
-    private static ImagePreprocessOptions ReadPreprocessor(string folder, LlavaConfig config)
+    internal static ImagePreprocessOptions ReadPreprocessor(string folder, LlavaConfig config)
     {
         var path = Path.Combine(folder, PreprocessorFile);
         var options = new ImagePreprocessOptions { Size = config.VisionConfig.ImageSize, PatchSize = config.VisionConfig.PatchSize };
         if (!File.Exists(path)) return options;
         try
         {
-            var node = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidDataException($"{path}: expected a JSON object.");
-            static float[]? Floats(JsonNode? n) => n is JsonArray a ? a.Select(v => v!.GetValue<float>()).ToArray() : null;
+            var node = JsonNode.Parse(File.ReadAllText(path), documentOptions: StrictJson)?.AsObject() ?? throw new InvalidDataException($"{path}: expected a JSON object.");
+            float[]? Floats(JsonNode? n) => n is JsonArray a ? a.Select(v => v?.GetValue<float>() ?? throw new InvalidDataException($"{path}: image_mean and image_std hold numbers, not null.")).ToArray() : null;
             var mean = Floats(node["image_mean"]);
             var std = Floats(node["image_std"]);
             if (mean is { Length: not 3 } || std is { Length: not 3 }) throw new InvalidDataException($"{path}: image_mean and image_std need three values.");
@@ -147,7 +150,7 @@ public sealed class ModelBundle : IDisposable
             options.Validate();
             return options;
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException)
         {
             throw new InvalidDataException($"{path}: {e.Message}", e);
         }

@@ -122,7 +122,7 @@ public sealed class LlamaSentencePieceTokenizer : ITextTokenizer
             {
                 foreach (var item in decoder.EnumerateObject())
                 {
-                    if (!int.TryParse(item.Name, out var id) || !item.Value.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String)
+                    if (!int.TryParse(item.Name, out var id) || item.Value.ValueKind != JsonValueKind.Object || !item.Value.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.String)
                     {
                         throw new TokenizerFormatException($"{configPath}: added_tokens_decoder entry '{item.Name}' is not \"id\": {{\"content\": ...}}");
                     }
@@ -139,7 +139,7 @@ public sealed class LlamaSentencePieceTokenizer : ITextTokenizer
             {
                 foreach (var item in addedArray.EnumerateArray())
                 {
-                    if (item.TryGetProperty("id", out var id) && item.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String)
+                    if (item.ValueKind == JsonValueKind.Object && item.TryGetProperty("id", out var id) && item.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String)
                     {
                         Declare(content.GetString()!, ReadInt(id, tokenizerJsonPath, content.GetString()!), tokenizerJsonPath);
                     }
@@ -190,7 +190,15 @@ public sealed class LlamaSentencePieceTokenizer : ITextTokenizer
 
         var added = declared.Where(kv => kv.Key is not ("<s>" or "</s>" or "<unk>")).ToDictionary(kv => kv.Key, kv => kv.Value.Id, StringComparer.Ordinal);
         using var stream = File.OpenRead(modelPath);
-        return Create(stream, added, padId, legacy, modelPath);
+        try
+        {
+            return Create(stream, added, padId, legacy, modelPath);
+        }
+        catch (TokenizerFormatException e) when (sources.Count > 0)
+        {
+            // The added tokens came from these files; a clash with the model's pieces may be either side's fault.
+            throw new TokenizerFormatException($"{e.Message} (added tokens from {string.Join(", ", sources)})");
+        }
     }
 
     /// <summary>Creates a tokenizer from a SentencePiece model stream and added tokens (content → id).</summary>
@@ -281,14 +289,23 @@ public sealed class LlamaSentencePieceTokenizer : ITextTokenizer
 
     private static JsonDocument ParseJson(string path)
     {
+        JsonDocument doc;
         try
         {
-            return JsonDocument.Parse(File.ReadAllText(path));
+            doc = JsonDocument.Parse(File.ReadAllText(path));
         }
         catch (JsonException e)
         {
             throw new TokenizerFormatException($"{path}: not valid JSON (line {e.LineNumber + 1}): {e.Message}");
         }
+        // Every tokenizer file is an object; reading properties of anything else would throw far from the file name.
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            var kind = doc.RootElement.ValueKind;
+            doc.Dispose();
+            throw new TokenizerFormatException($"{path}: expected a JSON object, found {kind}");
+        }
+        return doc;
     }
 
     private static int ReadInt(JsonElement value, string file, string name) =>

@@ -178,28 +178,39 @@ public sealed class WordTokenizer : ITextTokenizer
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json);
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"Tokenizer file '{source}' is not valid JSON: {e.Message}", e);
         }
-        if (root is not JsonObject obj || obj["type"]?.GetValue<string>() != FileType)
+        if (root is not JsonObject obj || StringOrNull(obj["type"]) != FileType)
             throw new InvalidDataException($"Tokenizer file '{source}' is not a {FileType} file (missing \"type\": \"{FileType}\").");
-        var version = obj["version"]?.GetValue<int>();
+        int? version = obj["version"] is JsonValue v && v.TryGetValue(out int number) ? number : null;
         if (version != FileVersion)
             throw new InvalidDataException($"Tokenizer file '{source}' has version {version?.ToString(CultureInfo.InvariantCulture) ?? "none"}; this build reads version {FileVersion}.");
         if (obj["tokens"] is not JsonArray array)
             throw new InvalidDataException($"Tokenizer file '{source}' has no \"tokens\" array.");
-        var tokens = array.Select((t, i) => t?.GetValue<string>()
+        var tokens = array.Select((t, i) => StringOrNull(t)
             ?? throw new InvalidDataException($"Tokenizer file '{source}': tokens[{i}] is not a string.")).ToArray();
         for (var i = 0; i < SpecialTokens.Count; i++)
             if (tokens.Length <= i || tokens[i] != SpecialTokens[i])
                 throw new InvalidDataException($"Tokenizer file '{source}': tokens[{i}] must be '{SpecialTokens[i]}'.");
-        var tokenizer = new WordTokenizer(tokens.Skip(SpecialTokens.Count));
+        WordTokenizer tokenizer;
+        try
+        {
+            tokenizer = new WordTokenizer(tokens.Skip(SpecialTokens.Count));
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"Tokenizer file '{source}': {e.Message}", e);
+        }
         if (!tokenizer._tokens.SequenceEqual(tokens))
             throw new InvalidDataException(
                 $"Tokenizer file '{source}': the words are not unique, lower-case and in ordinal order, so ids would change on load.");
         return tokenizer;
     }
+
+    /// <summary>The string a node holds, or null for any other node (GetValue would throw on a number or an array).</summary>
+    private static string? StringOrNull(JsonNode? node) => node is JsonValue value && value.TryGetValue(out string? s) ? s : null;
 }

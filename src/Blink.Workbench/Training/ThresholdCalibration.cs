@@ -56,6 +56,7 @@ public static class ThresholdCalibration
         var layers = Enumerable.Range(blink.FirstLayer, blink.LastLayer - blink.FirstLayer + 1).ToArray();
         var rho = layers.ToDictionary(l => l, _ => new double[data.Count]);
         using var noGrad = torch.no_grad();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < data.Count; i++)
         {
             ct.ThrowIfCancellationRequested();
@@ -65,7 +66,11 @@ public static class ThresholdCalibration
             var pixels = bundle.Preprocessor.ToTensor(sample.Image, bundle.Model.Device).unsqueeze(0);
             bundle.Model.forward(new LlavaInput(bundle.PromptIds(sample.Question), pixels, Interceptor: recorder));
             foreach (var l in layers) rho[l][i] = recorder.Maps[l].Rho;
-            if ((i + 1) % 50 == 0 || i + 1 == data.Count) progress?.Report($"scanned {i + 1}/{data.Count} samples");
+            if ((i + 1) % 50 == 0 || i + 1 == data.Count)
+            {
+                var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / (i + 1) * (data.Count - i - 1));
+                progress?.Report($"scanned {i + 1}/{data.Count} samples, elapsed {clock.Elapsed:m\\:ss}, ETA {eta:m\\:ss}");
+            }
         }
         return rho;
     }

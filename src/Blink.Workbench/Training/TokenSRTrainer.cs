@@ -54,7 +54,26 @@ public sealed class TokenSRTrainer
 
     /// <param name="Threads">libtorch's intra-op threads: float reductions split by thread count, so the bytes of a bank
     /// repeat only at the same count (a resume with another count is refused).</param>
-    private sealed record TrainerState(int Step, string CacheKey, string Options, List<TokenSRCurvePoint> Curve, int Threads = 0);
+    internal sealed record TrainerState(int Step, string CacheKey, string Options, List<TokenSRCurvePoint> Curve, int Threads = 0);
+
+    /// <summary>Reads a checkpoint's trainer state; a torn or hand-edited file is named with how to start over.</summary>
+    internal static TrainerState ReadState(string statePath)
+    {
+        var found = Path.GetDirectoryName(statePath);
+        try
+        {
+            var state = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(statePath))
+                        ?? throw new InvalidDataException($"{statePath}: empty trainer state.");
+            // A record takes a missing or null field as null; the resume compares the keys and extends the curve.
+            if (state.CacheKey is null || state.Options is null || state.Curve is null || state.Curve.Any(p => p is null) || state.Step < 0)
+                throw new InvalidDataException($"{statePath}: the trainer state lacks CacheKey, Options or Curve, or has a negative Step; delete {found} (or pass --no-resume) to start over.");
+            return state;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{statePath}: the trainer state is not valid JSON ({e.Message}); delete {found} (or pass --no-resume) to start over.", e);
+        }
+    }
 
     /// <param name="pairs">All cached pairs; split by sample into train and validation here.</param>
     /// <param name="cacheKey">The feature cache's key hash: a checkpoint made on other features is not resumed.</param>
@@ -82,17 +101,7 @@ public sealed class TokenSRTrainer
         var found = resume ? TrainingCheckpoint.Find(CheckpointDir, StateFile) : null;
         if (found is not null)
         {
-            var statePath = Path.Combine(found, StateFile);
-            TrainerState saved;
-            try
-            {
-                saved = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(statePath))
-                        ?? throw new InvalidDataException($"{statePath}: empty trainer state.");
-            }
-            catch (JsonException e)
-            {
-                throw new InvalidDataException($"{statePath}: the trainer state is not valid JSON ({e.Message}); delete {found} (or pass --no-resume) to start over.", e);
-            }
+            var saved = ReadState(Path.Combine(found, StateFile));
             if (saved.CacheKey != cacheKey || saved.Options != optionsText)
                 throw new InvalidOperationException($"{found} was trained on other features or with other options; start over with --no-resume (or another --work folder).");
             if (saved.Threads != threads)

@@ -23,7 +23,8 @@ public static class TestbedWriter
     /// Writes a whole dataset: <c>&lt;folder&gt;/{train,val,test}/</c> (see <see cref="WriteSplit"/>), the word
     /// tokenizer (<c>vocab.json</c>) and the generator options (<c>options.json</c>, so the folder says how it was made).
     /// </summary>
-    public static IReadOnlyList<TestbedWriteSummary> WriteDataset(TestbedGenerator generator, string folder, int trainCount, int valCount, int testCount)
+    public static IReadOnlyList<TestbedWriteSummary> WriteDataset(TestbedGenerator generator, string folder, int trainCount, int valCount, int testCount,
+        IProgress<(string Split, int Done, int Total)>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentException.ThrowIfNullOrEmpty(folder);
@@ -32,14 +33,16 @@ public static class TestbedWriter
         TestbedOptionsFile.Save(generator.Options, Path.Combine(folder, OptionsFile));
         return
         [
-            WriteSplit(generator, TestbedSplit.Train, trainCount, Path.Combine(folder, TestbedSplit.Train.Name())),
-            WriteSplit(generator, TestbedSplit.Val, valCount, Path.Combine(folder, TestbedSplit.Val.Name())),
-            WriteSplit(generator, TestbedSplit.Test, testCount, Path.Combine(folder, TestbedSplit.Test.Name())),
+            WriteSplit(generator, TestbedSplit.Train, trainCount, Path.Combine(folder, TestbedSplit.Train.Name()), progress: progress),
+            WriteSplit(generator, TestbedSplit.Val, valCount, Path.Combine(folder, TestbedSplit.Val.Name()), progress: progress),
+            WriteSplit(generator, TestbedSplit.Test, testCount, Path.Combine(folder, TestbedSplit.Test.Name()), progress: progress),
         ];
     }
 
     /// <summary>Generates samples <c>[start, start + count)</c> of <paramref name="split"/> into <paramref name="folder"/>.</summary>
-    public static TestbedWriteSummary WriteSplit(TestbedGenerator generator, TestbedSplit split, int count, string folder, int start = 0)
+    /// <param name="progress">After each sample: the split's name, samples written, samples to write.</param>
+    public static TestbedWriteSummary WriteSplit(TestbedGenerator generator, TestbedSplit split, int count, string folder, int start = 0,
+        IProgress<(string Split, int Done, int Total)>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(generator);
         ArgumentException.ThrowIfNullOrEmpty(folder);
@@ -50,6 +53,7 @@ public static class TestbedWriter
         var stopwatch = Stopwatch.StartNew();
         using var questions = new StreamWriter(Path.Combine(folder, QuestionsFile), false, utf8) { NewLine = "\n" };
         using var scenes = new StreamWriter(Path.Combine(folder, ScenesFile), false, utf8) { NewLine = "\n" };
+        var written = 0;
         foreach (var sample in generator.Generate(split, start, count))
         {
             using (sample)
@@ -58,6 +62,7 @@ public static class TestbedWriter
                 questions.WriteLine(JsonSerializer.Serialize(sample.Question, TestbedJson.Lines));
                 scenes.WriteLine(JsonSerializer.Serialize(sample.Scene, TestbedJson.Lines));
             }
+            progress?.Report((split.Name(), ++written, count));
         }
         return new TestbedWriteSummary(folder, Path.Combine(folder, QuestionsFile), images, count, stopwatch.Elapsed);
     }

@@ -11,6 +11,8 @@ internal static class JsonWithLines
 {
     public readonly record struct Entry(string? Key, JsonElement Value, int Line);
 
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     /// <summary>Elements of a top-level array.</summary>
     public static IReadOnlyList<Entry> ReadArray(string path) => Read(path, JsonTokenType.StartArray);
 
@@ -25,6 +27,16 @@ internal static class JsonWithLines
         ReadOnlySpan<byte> span = bytes;
         if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
             span = span[3..];
+
+        // System.Text.Json checks UTF-8 inside strings only when a value is read, far from the file; check it here.
+        try
+        {
+            _ = StrictUtf8.GetCharCount(span);
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            throw new BenchmarkFormatException(path, LineIndex(span)(e.Index), $"the file is not valid UTF-8 (bad byte at offset {e.Index})", e);
+        }
 
         var starts = new List<(string? Key, long Offset)>();
         JsonDocument document;

@@ -45,7 +45,8 @@ public sealed class MmVetBenchmark : IBenchmark
                 string question = JsonWithLines.RequireString(e.Value, "question", official, e.Line, context);
                 string? answer = JsonWithLines.OptionalString(e.Value, "answer");
                 string category = e.Value.TryGetProperty("capability", out JsonElement caps) && caps.ValueKind == JsonValueKind.Array
-                    ? string.Join(",", caps.EnumerateArray().Select(c => c.GetString()))
+                    ? string.Join(",", caps.EnumerateArray().Select(c => c.ValueKind == JsonValueKind.String ? c.GetString()
+                        : throw new BenchmarkFormatException(official, e.Line, $"{context}capability entries must be strings, found {c.ValueKind.ToString().ToLowerInvariant()} {JsonLines.Truncate(c.GetRawText(), 60)}")))
                     : "conv";
                 items.Add(Item(QuestionId.FromNumber(n), category, question, image, answer, imageDir, official, e.Line));
             }

@@ -21,8 +21,15 @@ public sealed record EvalRunFile(string Benchmark, string Data, int? Limit, stri
         if (!File.Exists(path)) return null;
         try
         {
-            return JsonSerializer.Deserialize<EvalRunFile>(File.ReadAllText(path), Json)
+            var run = JsonSerializer.Deserialize<EvalRunFile>(File.ReadAllText(path), Json)
                 ?? throw new InvalidDataException($"{path}: empty run file.");
+            // Records accept a missing or null field as null; every later comparison needs these three.
+            var missing = new[] { ("benchmark", run.Benchmark), ("data", run.Data), ("answer_mode", run.AnswerMode) }.Where(f => f.Item2 is null).Select(f => f.Item1).ToList();
+            if (missing.Count > 0)
+                throw new InvalidDataException($"{path}: the run file has no {string.Join(", ", missing)}; delete it to start over.");
+            if (run.Data.Length == 0 || run.Data.Contains('\0'))
+                throw new InvalidDataException($"{path}: 'data' is not a folder path; delete the file to start over.");
+            return run;
         }
         catch (JsonException e)
         {

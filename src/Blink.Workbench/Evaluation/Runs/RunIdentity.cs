@@ -100,7 +100,7 @@ public sealed class RunIdentity
         if (!File.Exists(path)) return null;
         try
         {
-            var node = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+            var node = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
                        ?? throw new InvalidDataException($"{path}: expected a JSON object of identity fields.");
             return new RunIdentity(node.ToDictionary(kv => kv.Key, kv => kv.Value is JsonValue v && v.TryGetValue(out string? s)
                 ? s : throw new InvalidDataException($"{path}: field '{kv.Key}' is not a string.")));
