@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Blink.Workbench.Methods;
 using Blink.Workbench.Data.Testbed;
 using Blink.Workbench.Models;
 using Blink.Workbench.Training;
@@ -88,7 +89,7 @@ internal static class TrainTokenSRCommand
             foreach (var layer in trained.Bank.Layers.Where(trained.ValLoss.ContainsKey))
                 AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"layer {layer}: val {options.Loss} TokenSR {trained.ValLoss[layer]:G4} vs interpolation {trained.InterpValLoss[layer]:G4}");
             trained.Bank.Dispose();
-            AnsiConsole.MarkupLineInterpolated($"saved the TokenSR bank to [green]{outcome.BankPath}[/] (+ {Path.GetFileName(TokenSRBankArtifact.MetaPath(outcome.BankPath!))})");
+            AnsiConsole.MarkupLineInterpolated($"saved the TokenSR bank to [green]{outcome.BankPath}[/] (+ {Path.GetFileName(TokenSRBankFile.MetaPath(outcome.BankPath!))})");
             return 0;
         }));
         return command;

@@ -22,8 +22,8 @@ public sealed class HtmlReport
     public HtmlReport(string title, string? subtitle = null)
     {
         Title = title;
-        _body.Append("<header><h1>").Append(Encode(title)).Append("</h1>");
-        if (!string.IsNullOrEmpty(subtitle)) _body.Append("<p class=\"subtitle\">").Append(Encode(subtitle)).Append("</p>");
+        _body.Append("<header><h1>").Append(HtmlText.Encode(title)).Append("</h1>");
+        if (!string.IsNullOrEmpty(subtitle)) _body.Append("<p class=\"subtitle\">").Append(HtmlText.Encode(subtitle)).Append("</p>");
         _body.Append("</header>\n");
     }
 
@@ -39,7 +39,7 @@ public sealed class HtmlReport
     public HtmlReport Section(string heading, int level = 2)
     {
         level = Math.Clamp(level, 2, 6);
-        _body.Append("<h").Append(level).Append('>').Append(Encode(heading)).Append("</h").Append(level).Append(">\n");
+        _body.Append("<h").Append(level).Append('>').Append(HtmlText.Encode(heading)).Append("</h").Append(level).Append(">\n");
         return this;
     }
 
@@ -47,7 +47,7 @@ public sealed class HtmlReport
     public HtmlReport Paragraph(string text)
     {
         foreach (var para in text.Replace("\r\n", "\n").Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
-            _body.Append("<p>").Append(Encode(para.Trim()).Replace("\n", "<br>")).Append("</p>\n");
+            _body.Append("<p>").Append(HtmlText.Encode(para.Trim()).Replace("\n", "<br>")).Append("</p>\n");
         return this;
     }
 
@@ -62,9 +62,9 @@ public sealed class HtmlReport
     public HtmlReport Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, string? caption = null)
     {
         _body.Append("<div class=\"table-wrap\"><table>");
-        if (!string.IsNullOrEmpty(caption)) _body.Append("<caption>").Append(Encode(caption)).Append("</caption>");
+        if (!string.IsNullOrEmpty(caption)) _body.Append("<caption>").Append(HtmlText.Encode(caption)).Append("</caption>");
         _body.Append("<thead><tr>");
-        foreach (var h in headers) _body.Append("<th>").Append(Encode(h)).Append("</th>");
+        foreach (var h in headers) _body.Append("<th>").Append(HtmlText.Encode(h)).Append("</th>");
         _body.Append("</tr></thead><tbody>\n");
         foreach (var row in rows)
         {
@@ -72,7 +72,7 @@ public sealed class HtmlReport
                 throw new ArgumentException($"Table row has {row.Count} cells for {headers.Count} headers.", nameof(rows));
             _body.Append("<tr>");
             foreach (var cell in row)
-                _body.Append(LooksNumeric(cell) ? "<td class=\"num\">" : "<td>").Append(Encode(cell)).Append("</td>");
+                _body.Append(LooksNumeric(cell) ? "<td class=\"num\">" : "<td>").Append(HtmlText.Encode(cell)).Append("</td>");
             _body.Append("</tr>\n");
         }
         _body.Append("</tbody></table></div>\n");
@@ -85,8 +85,8 @@ public sealed class HtmlReport
     /// </summary>
     public HtmlReport BeginDetails(string summary, string? cssClass = null)
     {
-        _body.Append("<details").Append(cssClass is null ? "" : $" class=\"{Encode(cssClass)}\"").Append("><summary>")
-             .Append(Encode(summary)).Append("</summary>\n");
+        _body.Append("<details").Append(cssClass is null ? "" : $" class=\"{HtmlText.Encode(cssClass)}\"").Append("><summary>")
+             .Append(HtmlText.Encode(summary)).Append("</summary>\n");
         _openDetails++;
         return this;
     }
@@ -113,7 +113,7 @@ public sealed class HtmlReport
 
     internal static string SourcesHtml(IReadOnlyList<string> paths) =>
         "<p class=\"sources\">data: " + string.Join(" · ", paths.Select(p =>
-            $"<a href=\"{Encode(string.Join('/', p.Split('/').Select(Uri.EscapeDataString)))}\">{Encode(p)}</a>")) + "</p>";
+            $"<a href=\"{HtmlText.Encode(string.Join('/', p.Split('/').Select(Uri.EscapeDataString)))}\">{HtmlText.Encode(p)}</a>")) + "</p>";
 
     /// <summary>An interactive figure (drawn by the inlined plotly.js).</summary>
     public HtmlReport Figure(Figure figure, string? caption = null, IReadOnlyList<string>? sources = null)
@@ -134,9 +134,9 @@ public sealed class HtmlReport
     {
         _figures++;
         var elementId = id ?? $"plot-{_figures}";
-        _body.Append("<figure><div class=\"blink-figure responsive\"><div id=\"").Append(Encode(elementId)).Append("\" style=\"width:100%;height:")
+        _body.Append("<figure><div class=\"blink-figure responsive\"><div id=\"").Append(HtmlText.Encode(elementId)).Append("\" style=\"width:100%;height:")
              .Append(height).Append("px;\"></div>\n<script type=\"text/javascript\">(function(){var fig=").Append(figureJson.Replace("</", "<\\/"))
-             .Append(";Plotly.newPlot(\"").Append(Encode(elementId)).Append("\",fig.data,fig.layout,{displaylogo:false,displayModeBar:false,responsive:true});})();</script></div>");
+             .Append(";Plotly.newPlot(\"").Append(HtmlText.Encode(elementId)).Append("\",fig.data,fig.layout,{displaylogo:false,displayModeBar:false,responsive:true});})();</script></div>");
         AppendCaption(caption, sources);
         _body.Append("</figure>\n");
         return this;
@@ -150,7 +150,7 @@ public sealed class HtmlReport
     public HtmlReport ImagePng(byte[] png, string? caption = null, string? alt = null, IReadOnlyList<string>? sources = null)
     {
         _images++;
-        _body.Append("<figure><img class=\"png\" alt=\"").Append(Encode(alt ?? caption ?? $"image {_images}"))
+        _body.Append("<figure><img class=\"png\" alt=\"").Append(HtmlText.Encode(alt ?? caption ?? $"image {_images}"))
              .Append("\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(png)).Append("\">");
         AppendCaption(caption, sources);
         _body.Append("</figure>\n");
@@ -160,9 +160,9 @@ public sealed class HtmlReport
     /// <summary>A collapsed &lt;details&gt; block of key/value pairs (machine, versions, seeds, command line).</summary>
     public HtmlReport Environment(IEnumerable<KeyValuePair<string, string>> entries, string summary = "Environment")
     {
-        _body.Append("<details class=\"environment\"><summary>").Append(Encode(summary)).Append("</summary><table><tbody>\n");
+        _body.Append("<details class=\"environment\"><summary>").Append(HtmlText.Encode(summary)).Append("</summary><table><tbody>\n");
         foreach (var (k, v) in entries)
-            _body.Append("<tr><th>").Append(Encode(k)).Append("</th><td><code>").Append(Encode(v)).Append("</code></td></tr>\n");
+            _body.Append("<tr><th>").Append(HtmlText.Encode(k)).Append("</th><td><code>").Append(HtmlText.Encode(v)).Append("</code></td></tr>\n");
         _body.Append("</tbody></table></details>\n");
         return this;
     }
@@ -173,7 +173,7 @@ public sealed class HtmlReport
         var sb = new StringBuilder(_body.Length + 3_700_000);
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
           .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-          .Append("<title>").Append(Encode(Title)).Append("</title>\n<style>").Append(Css).Append("</style>\n");
+          .Append("<title>").Append(HtmlText.Encode(Title)).Append("</title>\n<style>").Append(Css).Append("</style>\n");
         // plotly.js only when there is something to draw; once, in <head>, before any Plotly.newPlot call.
         if (_figures > 0) sb.Append(OfflinePlotlyPage.PlotlyScriptElement()).Append('\n');
         sb.Append("</head>\n<body>\n<main>\n").Append(_body);
@@ -193,12 +193,10 @@ public sealed class HtmlReport
     private void AppendCaption(string? caption, IReadOnlyList<string>? sources = null)
     {
         if (string.IsNullOrEmpty(caption) && sources is not { Count: > 0 }) return;
-        _body.Append("<figcaption>").Append(Encode(caption ?? ""));
+        _body.Append("<figcaption>").Append(HtmlText.Encode(caption ?? ""));
         if (sources is { Count: > 0 }) _body.Append(' ').Append(SourcesHtml(sources).Replace("<p class=\"sources\">", "<span class=\"sources\">").Replace("</p>", "</span>"));
         _body.Append("</figcaption>");
     }
-
-    internal static string Encode(string text) => HtmlText.Encode(text);
 
     private static bool LooksNumeric(string cell)
     {

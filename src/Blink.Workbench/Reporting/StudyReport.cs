@@ -63,7 +63,7 @@ public static class StudyReport
         if (main is not null)
         {
             foreach (var line in StudyReportSummary.Headline(main))
-                report.RawHtml("<p class=\"headline\">" + HtmlReport.Encode(line) + "</p>");
+                report.RawHtml("<p class=\"headline\">" + HtmlText.Encode(line) + "</p>");
             var (json, height) = StudyReportSummary.ForestPlot(main);
             report.PlotlyFigure(json, height,
                 $"Each row is a method: the black diamond is Δ on all {main.Row(main.Baseline!, ResultsTable.AllCategory)?.N} questions, the coloured dots are the categories; " +
@@ -72,7 +72,7 @@ public static class StudyReport
         if (input.Pilot is { } pilot)
         {
             var band = pilot.Band;
-            report.RawHtml("<p class=\"headline\">" + HtmlReport.Encode(
+            report.RawHtml("<p class=\"headline\">" + HtmlText.Encode(
                 $"The pilot recommends Blink layers {band.First}–{band.Last} (peak {band.Peak}, {band.Criterion}" + (band.FromData ? "" : "; a fallback, not found in the data") +
                 $"): {band.Explanation}") + "</p>");
             report.Sources(input.PilotSources);
@@ -166,7 +166,7 @@ public static class StudyReport
     {
         report.Section("Where the zoom headroom goes");
         foreach (var line in d.Data["statements"]?.AsArray().Select(n => n?.GetValue<string>()).OfType<string>() ?? [])
-            report.RawHtml("<p class=\"headline\">" + HtmlReport.Encode(line) + "</p>");
+            report.RawHtml("<p class=\"headline\">" + HtmlText.Encode(line) + "</p>");
         var sources = d.Data["sources"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
         var representations = d.Data["representations"]!.AsArray().Select(n => n!.GetValue<string>()).ToArray();
         var cells = d.Data["cells"]!.AsArray().Select(n => n!.AsObject()).ToArray();

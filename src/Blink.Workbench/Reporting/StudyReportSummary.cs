@@ -1,3 +1,4 @@
+using Blink.Workbench.Plots;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -187,29 +188,29 @@ public static class StudyReportSummary
         var groups = new List<string> { ResultsTable.AllCategory };
         groups.AddRange(results.Categories);
         var sb = new StringBuilder("<div class=\"table-wrap\"><table class=\"matrix\"><caption>");
-        sb.Append(HtmlReport.Encode($"Δ accuracy vs {results.Baseline} in percentage points [95% paired bootstrap interval]; the {results.Baseline} row gives its accuracy (%). " +
+        sb.Append(HtmlText.Encode($"Δ accuracy vs {results.Baseline} in percentage points [95% paired bootstrap interval]; the {results.Baseline} row gives its accuracy (%). " +
                                     "Green above, red below; dark when the interval excludes 0. n per cell in the tooltip and the full table."));
         sb.Append("</caption><thead><tr><th>method</th><th>accuracy % (all)</th>");
-        foreach (var g in groups) sb.Append("<th>").Append(HtmlReport.Encode(g)).Append("</th>");
+        foreach (var g in groups) sb.Append("<th>").Append(HtmlText.Encode(g)).Append("</th>");
         sb.Append("</tr></thead><tbody>\n");
         foreach (var m in results.Methods)
         {
             var pooled = results.Row(m, ResultsTable.AllCategory);
-            sb.Append("<tr><th>").Append(HtmlReport.Encode(m)).Append("</th><td class=\"base\">")
-              .Append(pooled is null ? "—" : HtmlReport.Encode($"{Pct(pooled.Accuracy)} [{Pct(pooled.Lower)}, {Pct(pooled.Upper)}]")).Append("</td>");
+            sb.Append("<tr><th>").Append(HtmlText.Encode(m)).Append("</th><td class=\"base\">")
+              .Append(pooled is null ? "—" : HtmlText.Encode($"{Pct(pooled.Accuracy)} [{Pct(pooled.Lower)}, {Pct(pooled.Upper)}]")).Append("</td>");
             foreach (var g in groups)
             {
                 var row = results.Row(m, g);
                 if (row is null) { sb.Append("<td>—</td>"); continue; }
-                var tip = HtmlReport.Encode($"{m} · {g}: {Pct(row.Accuracy)}% of {row.N}" + (row.Delta is null ? "" : "; " + Delta(row)));
+                var tip = HtmlText.Encode($"{m} · {g}: {Pct(row.Accuracy)}% of {row.N}" + (row.Delta is null ? "" : "; " + Delta(row)));
                 if (m == results.Baseline || row.Delta is null)
                 {
                     sb.Append("<td class=\"base\" title=\"").Append(tip).Append("\">").Append(Pct(row.Accuracy)).Append("%</td>");
                     continue;
                 }
                 var cls = Sign(row) switch { 2 => "sig-pos", 1 => "pos", -1 => "neg", -2 => "sig-neg", _ => "zero" };
-                sb.Append("<td class=\"").Append(cls).Append("\" title=\"").Append(tip).Append("\">").Append(HtmlReport.Encode(Pp(row.Delta)))
-                  .Append("<span class=\"ci\">").Append(HtmlReport.Encode($"[{Pp(row.DeltaLower)}, {Pp(row.DeltaUpper)}]")).Append("</span></td>");
+                sb.Append("<td class=\"").Append(cls).Append("\" title=\"").Append(tip).Append("\">").Append(HtmlText.Encode(Pp(row.Delta)))
+                  .Append("<span class=\"ci\">").Append(HtmlText.Encode($"[{Pp(row.DeltaLower)}, {Pp(row.DeltaUpper)}]")).Append("</span></td>");
             }
             sb.Append("</tr>\n");
         }

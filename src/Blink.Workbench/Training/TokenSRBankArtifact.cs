@@ -32,8 +32,6 @@ public static class TokenSRBankArtifact
         [property: JsonPropertyName("threads")] int Threads = 0,
         [property: JsonPropertyName("reproducibility")] string? Reproducibility = null);
 
-    public static string MetaPath(string weightsPath) => TokenSRBankFile.MetaPath(weightsPath);
-
     public static Meta Save(TokenSRTrainingResult result, string path, int patchSize, TokenSRTrainingOptions options, string cacheKey, string? modelId)
     {
         var bank = result.Bank;
